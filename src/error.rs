@@ -12,7 +12,11 @@ pub struct SourceError {
 
 impl SourceError {
     pub fn new(path: impl Into<PathBuf>, line: Option<usize>, message: impl Into<String>) -> Self {
-        SourceError { path: path.into(), line, message: message.into() }
+        SourceError {
+            path: path.into(),
+            line,
+            message: message.into(),
+        }
     }
 }
 

@@ -4,9 +4,16 @@
 //! Pipeline, one module per stage: `inventory` → `vars` → `config` → `stack` → `plan` →
 //! `workers` → `output`; `cli` and `commands` wire them to the command line.
 
+pub mod cli;
+pub mod commands;
+pub mod config;
 pub mod error;
 pub mod inventory;
 pub mod origin;
+pub mod output;
+pub mod plan;
 pub mod settings;
+pub mod stack;
 pub mod value;
+pub mod vars;
 pub mod yaml;

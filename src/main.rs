@@ -1,3 +1,16 @@
+//! The stackctl binary: parse the command line, run the subcommand, map errors to exit codes
+//! (1 for usage, inventory and resolution errors).
+
+use clap::Parser;
+
 fn main() {
-    std::process::exit(0);
+    let cli = stackctl::cli::Cli::parse();
+    let code = match stackctl::commands::run(&cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("stackctl: error: {e:#}");
+            1
+        }
+    };
+    std::process::exit(code);
 }

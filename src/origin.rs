@@ -16,7 +16,11 @@ pub enum Origin {
     /// A command-line flag such as `-u` or `--private-key`.
     Cli(String),
     /// A key of ansible.cfg.
-    Config { path: PathBuf, section: String, key: String },
+    Config {
+        path: PathBuf,
+        section: String,
+        key: String,
+    },
     /// An environment variable.
     Env(String),
     /// Something Ansible adds itself (implicit localhost, `host:port` suffix …).
@@ -28,18 +32,27 @@ pub enum Origin {
 
 impl Origin {
     pub fn file(path: impl Into<PathBuf>, line: usize) -> Origin {
-        Origin::File { path: path.into(), line: Some(line) }
+        Origin::File {
+            path: path.into(),
+            line: Some(line),
+        }
     }
 
     pub fn file_no_line(path: impl Into<PathBuf>) -> Origin {
-        Origin::File { path: path.into(), line: None }
+        Origin::File {
+            path: path.into(),
+            line: None,
+        }
     }
 }
 
 impl fmt::Display for Origin {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Origin::File { path, line: Some(l) } => write!(f, "{}:{}", path.display(), l),
+            Origin::File {
+                path,
+                line: Some(l),
+            } => write!(f, "{}:{}", path.display(), l),
             Origin::File { path, line: None } => write!(f, "{}", path.display()),
             Origin::Script { path } => write!(f, "script {}", path.display()),
             Origin::ExtraVars(arg) => write!(f, "-e {arg}"),

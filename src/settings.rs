@@ -52,7 +52,11 @@ impl Settings {
             candidates.push(Path::new(home).join(".ansible.cfg"));
         }
         candidates.push(PathBuf::from("/etc/ansible/ansible.cfg"));
-        let mut settings = Settings { env, warnings, ..Default::default() };
+        let mut settings = Settings {
+            env,
+            warnings,
+            ..Default::default()
+        };
         for c in candidates {
             if c.is_file() {
                 settings.load_file(&c)?;
@@ -63,8 +67,14 @@ impl Settings {
     }
 
     /// Settings from an explicit file and environment (tests, `--config`).
-    pub fn from_parts(path: Option<&Path>, env: HashMap<String, String>) -> Result<Settings, String> {
-        let mut s = Settings { env, ..Default::default() };
+    pub fn from_parts(
+        path: Option<&Path>,
+        env: HashMap<String, String>,
+    ) -> Result<Settings, String> {
+        let mut s = Settings {
+            env,
+            ..Default::default()
+        };
         if let Some(p) = path {
             s.load_file(p)?;
         }
@@ -77,13 +87,20 @@ impl Settings {
             return Err(format!(
                 "Unsupported configuration file extension for {}: {}",
                 path.display(),
-                if ext.is_empty() { "(none)".to_string() } else { ext.to_string() }
+                if ext.is_empty() {
+                    "(none)".to_string()
+                } else {
+                    ext.to_string()
+                }
             ));
         }
         let text = std::fs::read_to_string(path)
             .map_err(|e| format!("Error reading config file ({}): {e}", path.display()))?;
         self.sections = parse_configparser(&text).map_err(|(line, msg)| {
-            format!("Error reading config file ({}:{line}): {msg}", path.display())
+            format!(
+                "Error reading config file ({}:{line}): {msg}",
+                path.display()
+            )
         })?;
         self.path = Some(path.to_path_buf());
         Ok(())
@@ -97,7 +114,11 @@ impl Settings {
                 let path = self.path.clone().unwrap_or_default();
                 found = Some((
                     unquote(raw).to_string(),
-                    Origin::Config { path, section: section.to_string(), key: key.to_string() },
+                    Origin::Config {
+                        path,
+                        section: section.to_string(),
+                        key: key.to_string(),
+                    },
                 ));
             }
         }
@@ -117,24 +138,30 @@ impl Settings {
 
     pub fn resolve_path(&self, raw: &str, origin: &Origin) -> PathBuf {
         let p = expand_user(&expand_vars(raw, &self.env), &self.env);
-        if p.is_relative() {
-            if let Origin::Config { path, .. } = origin {
-                if let Some(dir) = path.parent() {
-                    return dir.join(p);
-                }
-            }
+        if p.is_relative()
+            && let Origin::Config { path, .. } = origin
+            && let Some(dir) = path.parent()
+        {
+            return dir.join(p);
         }
         p
     }
 
     pub fn lookup_bool(&self, def: &SettingDef) -> Option<(bool, Origin)> {
-        self.lookup(def).map(|(v, o)| (crate::value::is_true_word(v.trim()), o))
+        self.lookup(def)
+            .map(|(v, o)| (crate::value::is_true_word(v.trim()), o))
     }
 
     /// A comma-separated list setting, items trimmed, empty items dropped.
     pub fn lookup_list(&self, def: &SettingDef) -> Option<(Vec<String>, Origin)> {
         self.lookup(def).map(|(v, o)| {
-            (v.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect(), o)
+            (
+                v.split(',')
+                    .map(|s| s.trim().to_string())
+                    .filter(|s| !s.is_empty())
+                    .collect(),
+                o,
+            )
         })
     }
 
@@ -155,14 +182,16 @@ pub fn unquote(s: &str) -> &str {
 
 fn world_writable(dir: &Path) -> bool {
     use std::os::unix::fs::PermissionsExt;
-    std::fs::metadata(dir).map(|m| m.permissions().mode() & 0o002 != 0).unwrap_or(false)
+    std::fs::metadata(dir)
+        .map(|m| m.permissions().mode() & 0o002 != 0)
+        .unwrap_or(false)
 }
 
 pub fn expand_user(p: &str, env: &HashMap<String, String>) -> PathBuf {
-    if p == "~" || p.starts_with("~/") {
-        if let Some(home) = env.get("HOME") {
-            return PathBuf::from(format!("{home}{}", &p[1..]));
-        }
+    if (p == "~" || p.starts_with("~/"))
+        && let Some(home) = env.get("HOME")
+    {
+        return PathBuf::from(format!("{home}{}", &p[1..]));
     }
     PathBuf::from(p)
 }
@@ -170,7 +199,11 @@ pub fn expand_user(p: &str, env: &HashMap<String, String>) -> PathBuf {
 fn expand_vars(p: &str, env: &HashMap<String, String>) -> String {
     let re = regex::Regex::new(r"\$(\w+)|\$\{(\w+)\}").expect("static regex");
     re.replace_all(p, |c: &regex::Captures| {
-        let name = c.get(1).or_else(|| c.get(2)).map(|m| m.as_str()).unwrap_or("");
+        let name = c
+            .get(1)
+            .or_else(|| c.get(2))
+            .map(|m| m.as_str())
+            .unwrap_or("");
         env.get(name).cloned().unwrap_or_else(|| c[0].to_string())
     })
     .into_owned()
@@ -195,14 +228,13 @@ fn parse_configparser(text: &str) -> Result<Sections, (usize, String)> {
             continue;
         }
         let indented = raw_line.starts_with(' ') || raw_line.starts_with('\t');
-        if indented {
-            if let (Some(sec), Some(key)) = (&current, &last_key) {
-                if let Some(entry) = sections.get_mut(sec).and_then(|s| s.get_mut(key)) {
-                    entry.0.push('\n');
-                    entry.0.push_str(strip_inline_comment(trimmed));
-                    continue;
-                }
-            }
+        if indented
+            && let (Some(sec), Some(key)) = (&current, &last_key)
+            && let Some(entry) = sections.get_mut(sec).and_then(|s| s.get_mut(key))
+        {
+            entry.0.push('\n');
+            entry.0.push_str(strip_inline_comment(trimmed));
+            continue;
         }
         if trimmed.starts_with('[') && trimmed.ends_with(']') {
             let name = trimmed[1..trimmed.len() - 1].to_string();
@@ -212,15 +244,24 @@ fn parse_configparser(text: &str) -> Result<Sections, (usize, String)> {
             continue;
         }
         let Some(sec) = &current else {
-            return Err((lineno, format!("File contains no section headers: {trimmed:?}")));
+            return Err((
+                lineno,
+                format!("File contains no section headers: {trimmed:?}"),
+            ));
         };
         let pos = trimmed.find(['=', ':']);
         let Some(pos) = pos else {
-            return Err((lineno, format!("Source contains parsing errors: {trimmed:?}")));
+            return Err((
+                lineno,
+                format!("Source contains parsing errors: {trimmed:?}"),
+            ));
         };
         let key = trimmed[..pos].trim().to_lowercase();
         let value = strip_inline_comment(trimmed[pos + 1..].trim()).to_string();
-        sections.entry(sec.clone()).or_default().insert(key.clone(), (value, lineno));
+        sections
+            .entry(sec.clone())
+            .or_default()
+            .insert(key.clone(), (value, lineno));
         last_key = Some(key);
     }
     // Interpolation, per section (with DEFAULT as fallback).
@@ -283,13 +324,32 @@ pub mod defs {
         };
     }
 
-    def!(INVENTORY, [("defaults", "inventory")], ["ANSIBLE_INVENTORY"]);
-    def!(REMOTE_USER, [("defaults", "remote_user")], ["ANSIBLE_REMOTE_USER"]);
-    def!(REMOTE_PORT, [("defaults", "remote_port")], ["ANSIBLE_REMOTE_PORT"]);
-    def!(PRIVATE_KEY_FILE, [("defaults", "private_key_file")], ["ANSIBLE_PRIVATE_KEY_FILE"]);
+    def!(
+        INVENTORY,
+        [("defaults", "inventory")],
+        ["ANSIBLE_INVENTORY"]
+    );
+    def!(
+        REMOTE_USER,
+        [("defaults", "remote_user")],
+        ["ANSIBLE_REMOTE_USER"]
+    );
+    def!(
+        REMOTE_PORT,
+        [("defaults", "remote_port")],
+        ["ANSIBLE_REMOTE_PORT"]
+    );
+    def!(
+        PRIVATE_KEY_FILE,
+        [("defaults", "private_key_file")],
+        ["ANSIBLE_PRIVATE_KEY_FILE"]
+    );
     def!(
         HOST_KEY_CHECKING,
-        [("defaults", "host_key_checking"), ("ssh_connection", "host_key_checking")],
+        [
+            ("defaults", "host_key_checking"),
+            ("ssh_connection", "host_key_checking")
+        ],
         ["ANSIBLE_HOST_KEY_CHECKING", "ANSIBLE_SSH_HOST_KEY_CHECKING"]
     );
     def!(TIMEOUT, [("defaults", "timeout")], ["ANSIBLE_TIMEOUT"]);
@@ -299,39 +359,139 @@ pub mod defs {
         ["ANSIBLE_TIMEOUT", "ANSIBLE_SSH_TIMEOUT"]
     );
     def!(FORKS, [("defaults", "forks")], ["ANSIBLE_FORKS"]);
-    def!(TRANSPORT, [("defaults", "transport")], ["ANSIBLE_TRANSPORT"]);
-    def!(HASH_BEHAVIOUR, [("defaults", "hash_behaviour")], ["ANSIBLE_HASH_BEHAVIOUR"]);
-    def!(PLAYBOOK_DIR, [("defaults", "playbook_dir")], ["ANSIBLE_PLAYBOOK_DIR"]);
-    def!(INTERPRETER_PYTHON, [("defaults", "interpreter_python")], ["ANSIBLE_PYTHON_INTERPRETER"]);
-    def!(VAULT_PASSWORD_FILE, [("defaults", "vault_password_file")], ["ANSIBLE_VAULT_PASSWORD_FILE"]);
+    def!(
+        TRANSPORT,
+        [("defaults", "transport")],
+        ["ANSIBLE_TRANSPORT"]
+    );
+    def!(
+        HASH_BEHAVIOUR,
+        [("defaults", "hash_behaviour")],
+        ["ANSIBLE_HASH_BEHAVIOUR"]
+    );
+    def!(
+        PLAYBOOK_DIR,
+        [("defaults", "playbook_dir")],
+        ["ANSIBLE_PLAYBOOK_DIR"]
+    );
+    def!(
+        INTERPRETER_PYTHON,
+        [("defaults", "interpreter_python")],
+        ["ANSIBLE_PYTHON_INTERPRETER"]
+    );
+    def!(
+        VAULT_PASSWORD_FILE,
+        [("defaults", "vault_password_file")],
+        ["ANSIBLE_VAULT_PASSWORD_FILE"]
+    );
     def!(
         INVENTORY_IGNORE,
-        [("defaults", "inventory_ignore_extensions"), ("inventory", "ignore_extensions")],
+        [
+            ("defaults", "inventory_ignore_extensions"),
+            ("inventory", "ignore_extensions")
+        ],
         ["ANSIBLE_INVENTORY_IGNORE"]
     );
-    def!(INVENTORY_IGNORE_PATTERNS, [("defaults", "inventory_ignore_patterns"), ("inventory", "ignore_patterns")], ["ANSIBLE_INVENTORY_IGNORE_REGEX"]);
-    def!(INVENTORY_ENABLED, [("inventory", "enable_plugins")], ["ANSIBLE_INVENTORY_ENABLED"]);
-    def!(YAML_EXTENSIONS, [("defaults", "yaml_valid_extensions")], ["ANSIBLE_YAML_FILENAME_EXT"]);
-    def!(HOST_PATTERN_MISMATCH, [("inventory", "host_pattern_mismatch")], ["ANSIBLE_HOST_PATTERN_MISMATCH"]);
-    def!(BECOME, [("privilege_escalation", "become")], ["ANSIBLE_BECOME"]);
-    def!(BECOME_METHOD, [("privilege_escalation", "become_method")], ["ANSIBLE_BECOME_METHOD"]);
-    def!(BECOME_USER, [("privilege_escalation", "become_user")], ["ANSIBLE_BECOME_USER"]);
-    def!(BECOME_EXE, [("privilege_escalation", "become_exe")], ["ANSIBLE_BECOME_EXE"]);
-    def!(BECOME_FLAGS, [("privilege_escalation", "become_flags")], ["ANSIBLE_BECOME_FLAGS"]);
-    def!(BECOME_ASK_PASS, [("privilege_escalation", "become_ask_pass")], ["ANSIBLE_BECOME_ASK_PASS"]);
+    def!(
+        INVENTORY_IGNORE_PATTERNS,
+        [
+            ("defaults", "inventory_ignore_patterns"),
+            ("inventory", "ignore_patterns")
+        ],
+        ["ANSIBLE_INVENTORY_IGNORE_REGEX"]
+    );
+    def!(
+        INVENTORY_ENABLED,
+        [("inventory", "enable_plugins")],
+        ["ANSIBLE_INVENTORY_ENABLED"]
+    );
+    def!(
+        YAML_EXTENSIONS,
+        [("defaults", "yaml_valid_extensions")],
+        ["ANSIBLE_YAML_FILENAME_EXT"]
+    );
+    def!(
+        HOST_PATTERN_MISMATCH,
+        [("inventory", "host_pattern_mismatch")],
+        ["ANSIBLE_HOST_PATTERN_MISMATCH"]
+    );
+    def!(
+        BECOME,
+        [("privilege_escalation", "become")],
+        ["ANSIBLE_BECOME"]
+    );
+    def!(
+        BECOME_METHOD,
+        [("privilege_escalation", "become_method")],
+        ["ANSIBLE_BECOME_METHOD"]
+    );
+    def!(
+        BECOME_USER,
+        [("privilege_escalation", "become_user")],
+        ["ANSIBLE_BECOME_USER"]
+    );
+    def!(
+        BECOME_EXE,
+        [("privilege_escalation", "become_exe")],
+        ["ANSIBLE_BECOME_EXE"]
+    );
+    def!(
+        BECOME_FLAGS,
+        [("privilege_escalation", "become_flags")],
+        ["ANSIBLE_BECOME_FLAGS"]
+    );
+    def!(
+        BECOME_ASK_PASS,
+        [("privilege_escalation", "become_ask_pass")],
+        ["ANSIBLE_BECOME_ASK_PASS"]
+    );
     def!(
         BECOME_ALLOW_SAME_USER,
         [("privilege_escalation", "become_allow_same_user")],
         ["ANSIBLE_BECOME_ALLOW_SAME_USER"]
     );
-    def!(SSH_ARGS, [("ssh_connection", "ssh_args")], ["ANSIBLE_SSH_ARGS"]);
-    def!(SSH_COMMON_ARGS, [("ssh_connection", "ssh_common_args")], ["ANSIBLE_SSH_COMMON_ARGS"]);
-    def!(SSH_EXTRA_ARGS, [("ssh_connection", "ssh_extra_args")], ["ANSIBLE_SSH_EXTRA_ARGS"]);
-    def!(SSH_EXECUTABLE, [("ssh_connection", "ssh_executable")], ["ANSIBLE_SSH_EXECUTABLE"]);
-    def!(SSH_VERBOSITY, [("ssh_connection", "verbosity")], ["ANSIBLE_SSH_VERBOSITY"]);
+    def!(
+        SSH_ARGS,
+        [("ssh_connection", "ssh_args")],
+        ["ANSIBLE_SSH_ARGS"]
+    );
+    def!(
+        SSH_COMMON_ARGS,
+        [("ssh_connection", "ssh_common_args")],
+        ["ANSIBLE_SSH_COMMON_ARGS"]
+    );
+    def!(
+        SSH_EXTRA_ARGS,
+        [("ssh_connection", "ssh_extra_args")],
+        ["ANSIBLE_SSH_EXTRA_ARGS"]
+    );
+    def!(
+        SSH_EXECUTABLE,
+        [("ssh_connection", "ssh_executable")],
+        ["ANSIBLE_SSH_EXECUTABLE"]
+    );
+    def!(
+        SSH_VERBOSITY,
+        [("ssh_connection", "verbosity")],
+        ["ANSIBLE_SSH_VERBOSITY"]
+    );
     def!(DOAS_EXE, [], ["ANSIBLE_DOAS_EXE"]);
-    def!(SUDO_EXE, [("privilege_escalation", "sudo_exe"), ("sudo_become_plugin", "executable")], ["ANSIBLE_SUDO_EXE"]);
-    def!(SUDO_FLAGS, [("privilege_escalation", "sudo_flags"), ("sudo_become_plugin", "flags")], ["ANSIBLE_SUDO_FLAGS"]);
+    def!(
+        SUDO_EXE,
+        [
+            ("privilege_escalation", "sudo_exe"),
+            ("sudo_become_plugin", "executable")
+        ],
+        ["ANSIBLE_SUDO_EXE"]
+    );
+    def!(
+        SUDO_FLAGS,
+        [
+            ("privilege_escalation", "sudo_flags"),
+            ("sudo_become_plugin", "flags")
+        ],
+        ["ANSIBLE_SUDO_FLAGS"]
+    );
     def!(
         ANY_UNPARSED_IS_FAILED,
         [("inventory", "any_unparsed_is_failed")],

@@ -101,8 +101,13 @@ impl Value {
 
     /// `json.dumps(value, sort_keys=True, indent=4, ensure_ascii=False)` as Ansible prints it.
     pub fn to_py_json(&self, tags: TagStyle) -> String {
+        self.to_py_json_indent(tags, 4)
+    }
+
+    /// `json.dumps(value, sort_keys=True, indent=width)`.
+    pub fn to_py_json_indent(&self, tags: TagStyle, width: usize) -> String {
         let mut out = String::new();
-        write_json(self, tags, 0, &mut out);
+        write_json(self, tags, &Indent { width, level: 0 }, &mut out);
         out
     }
 }
@@ -124,7 +129,11 @@ pub fn py_float_repr(f: f64) -> String {
         return if f > 0.0 { "inf".into() } else { "-inf".into() };
     }
     if f == 0.0 {
-        return if f.is_sign_negative() { "-0.0".into() } else { "0.0".into() };
+        return if f.is_sign_negative() {
+            "-0.0".into()
+        } else {
+            "0.0".into()
+        };
     }
     // Rust's `{:e}` gives the shortest round-trip digits: "1.2345e3", "-5e-7".
     let sci = format!("{f:e}");
@@ -173,7 +182,11 @@ fn json_float(f: f64) -> String {
     if f.is_nan() {
         "NaN".into()
     } else if f.is_infinite() {
-        if f > 0.0 { "Infinity".into() } else { "-Infinity".into() }
+        if f > 0.0 {
+            "Infinity".into()
+        } else {
+            "-Infinity".into()
+        }
     } else {
         py_float_repr(f)
     }
@@ -200,14 +213,29 @@ pub fn json_string(s: &str, out: &mut String) {
     out.push('"');
 }
 
-fn indent(out: &mut String, level: usize) {
-    out.push('\n');
-    for _ in 0..level {
-        out.push_str("    ");
+#[derive(Clone, Copy)]
+struct Indent {
+    width: usize,
+    level: usize,
+}
+
+impl Indent {
+    fn deeper(self) -> Indent {
+        Indent {
+            level: self.level + 1,
+            ..self
+        }
     }
 }
 
-fn write_json(v: &Value, tags: TagStyle, level: usize, out: &mut String) {
+fn indent(out: &mut String, at: &Indent) {
+    out.push('\n');
+    for _ in 0..at.level * at.width {
+        out.push(' ');
+    }
+}
+
+fn write_json(v: &Value, tags: TagStyle, level: &Indent, out: &mut String) {
     match v {
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
@@ -231,8 +259,8 @@ fn write_json(v: &Value, tags: TagStyle, level: usize, out: &mut String) {
                 if i > 0 {
                     out.push(',');
                 }
-                indent(out, level + 1);
-                write_json(item, tags, level + 1, out);
+                indent(out, &level.deeper());
+                write_json(item, tags, &level.deeper(), out);
             }
             indent(out, level);
             out.push(']');
@@ -249,10 +277,10 @@ fn write_json(v: &Value, tags: TagStyle, level: usize, out: &mut String) {
                 if i > 0 {
                     out.push(',');
                 }
-                indent(out, level + 1);
+                indent(out, &level.deeper());
                 json_string(k, out);
                 out.push_str(": ");
-                write_json(&m[*k], tags, level + 1, out);
+                write_json(&m[*k], tags, &level.deeper(), out);
             }
             indent(out, level);
             out.push('}');
@@ -260,9 +288,9 @@ fn write_json(v: &Value, tags: TagStyle, level: usize, out: &mut String) {
     }
 }
 
-fn write_tagged(key: &str, text: &str, level: usize, out: &mut String) {
+fn write_tagged(key: &str, text: &str, level: &Indent, out: &mut String) {
     out.push('{');
-    indent(out, level + 1);
+    indent(out, &level.deeper());
     json_string(key, out);
     out.push_str(": ");
     json_string(text, out);
@@ -272,7 +300,11 @@ fn write_tagged(key: &str, text: &str, level: usize, out: &mut String) {
 
 /// Python `repr()` of a str: single quotes unless the text has `'` and no `"`.
 pub fn py_str_repr(s: &str) -> String {
-    let quote = if s.contains('\'') && !s.contains('"') { '"' } else { '\'' };
+    let quote = if s.contains('\'') && !s.contains('"') {
+        '"'
+    } else {
+        '\''
+    };
     let mut out = String::new();
     out.push(quote);
     for c in s.chars() {
@@ -312,8 +344,16 @@ fn write_repr(v: &Value, out: &mut String) {
                     out,
                     "datetime.date({}, {}, {})",
                     parts[0],
-                    if n(parts[1]).is_empty() { "0".into() } else { n(parts[1]) },
-                    if n(parts[2]).is_empty() { "0".into() } else { n(parts[2]) }
+                    if n(parts[1]).is_empty() {
+                        "0".into()
+                    } else {
+                        n(parts[1])
+                    },
+                    if n(parts[2]).is_empty() {
+                        "0".into()
+                    } else {
+                        n(parts[2])
+                    }
                 );
             } else {
                 out.push_str(&py_str_repr(s));
@@ -422,7 +462,10 @@ mod tests {
     #[test]
     fn json_matches_python_dumps() {
         let mut m = Map::new();
-        m.insert("b".into(), Value::List(vec![Value::Int(1), Value::str("x")]));
+        m.insert(
+            "b".into(),
+            Value::List(vec![Value::Int(1), Value::str("x")]),
+        );
         m.insert("a".into(), Value::Map(Map::new()));
         m.insert("c".into(), Value::Unsafe("u".into()));
         let got = Value::Map(m).to_py_json(TagStyle::Tagged);

@@ -18,5 +18,9 @@ pub fn expand_hostname_range(pattern: &str) -> Result<Vec<String>, String> {
 /// Reads a host-list source (`a.example,b.example:2222,[::1]:2200,`) into `ungrouped`.
 pub fn parse_host_list(inv: &mut Inventory, spec: &str) -> Result<(), SourceError> {
     let _ = (inv, spec);
-    Err(SourceError::new(spec, None, "host lists are not supported yet"))
+    Err(SourceError::new(
+        spec,
+        None,
+        "host lists are not supported yet",
+    ))
 }

@@ -7,5 +7,9 @@ use std::path::Path;
 
 pub fn parse(inv: &mut Inventory, path: &Path, text: &str) -> Result<(), SourceError> {
     let _ = (inv, text);
-    Err(SourceError::new(path, None, "INI inventories are not supported yet"))
+    Err(SourceError::new(
+        path,
+        None,
+        "INI inventories are not supported yet",
+    ))
 }

@@ -84,11 +84,18 @@ pub fn load(sources: &[String], opts: &LoadOptions) -> Result<Inventory, Unparse
     Ok(inv)
 }
 
-fn load_source(inv: &mut Inventory, source: &str, opts: &LoadOptions) -> Result<(), UnparsedSource> {
+fn load_source(
+    inv: &mut Inventory,
+    source: &str,
+    opts: &LoadOptions,
+) -> Result<(), UnparsedSource> {
     let path = Path::new(source);
     if !path.exists() {
         if source.contains(',') && opts.enable_plugins.iter().any(|p| p == "host_list") {
-            inv.sources.push(SourceInfo { path: PathBuf::from(source), base_dir: None });
+            inv.sources.push(SourceInfo {
+                path: PathBuf::from(source),
+                base_dir: None,
+            });
             return hostname::parse_host_list(inv, source).map_err(|e| UnparsedSource {
                 source_path: source.to_string(),
                 attempts: vec![("host_list".into(), e)],
@@ -106,8 +113,15 @@ fn load_source(inv: &mut Inventory, source: &str, opts: &LoadOptions) -> Result<
         });
     }
     let abs = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-    let base_dir = if abs.is_dir() { abs.clone() } else { abs.parent().map(Path::to_path_buf).unwrap_or_default() };
-    inv.sources.push(SourceInfo { path: abs.clone(), base_dir: Some(base_dir) });
+    let base_dir = if abs.is_dir() {
+        abs.clone()
+    } else {
+        abs.parent().map(Path::to_path_buf).unwrap_or_default()
+    };
+    inv.sources.push(SourceInfo {
+        path: abs.clone(),
+        base_dir: Some(base_dir),
+    });
     if abs.is_dir() {
         load_dir(inv, &abs, opts)
     } else {
@@ -125,9 +139,16 @@ fn load_dir(inv: &mut Inventory, dir: &Path, opts: &LoadOptions) -> Result<(), U
             });
         }
     };
-    entries.sort_by(|a, b| a.file_name().map(|n| n.as_encoded_bytes().to_vec()).cmp(&b.file_name().map(|n| n.as_encoded_bytes().to_vec())));
+    entries.sort_by(|a, b| {
+        a.file_name()
+            .map(|n| n.as_encoded_bytes().to_vec())
+            .cmp(&b.file_name().map(|n| n.as_encoded_bytes().to_vec()))
+    });
     for entry in entries {
-        let name = entry.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = entry
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         if is_ignored_name(&name, opts) {
             continue;
         }
@@ -146,7 +167,11 @@ pub fn is_ignored_name(name: &str, opts: &LoadOptions) -> bool {
     if name.starts_with('.') || IGNORED_DIR_ENTRIES.contains(&name) {
         return true;
     }
-    if opts.ignore_extensions.iter().any(|ext| name.ends_with(ext.as_str())) {
+    if opts
+        .ignore_extensions
+        .iter()
+        .any(|ext| name.ends_with(ext.as_str()))
+    {
         return true;
     }
     opts.ignore_patterns
@@ -156,12 +181,16 @@ pub fn is_ignored_name(name: &str, opts: &LoadOptions) -> bool {
 }
 
 fn extension(path: &Path) -> String {
-    path.extension().map(|e| format!(".{}", e.to_string_lossy())).unwrap_or_default()
+    path.extension()
+        .map(|e| format!(".{}", e.to_string_lossy()))
+        .unwrap_or_default()
 }
 
 fn is_executable(path: &Path) -> bool {
     use std::os::unix::fs::PermissionsExt;
-    std::fs::metadata(path).map(|m| m.permissions().mode() & 0o111 != 0).unwrap_or(false)
+    std::fs::metadata(path)
+        .map(|m| m.permissions().mode() & 0o111 != 0)
+        .unwrap_or(false)
 }
 
 fn load_file(inv: &mut Inventory, path: &Path, opts: &LoadOptions) -> Result<(), UnparsedSource> {
@@ -173,7 +202,8 @@ fn load_file(inv: &mut Inventory, path: &Path, opts: &LoadOptions) -> Result<(),
             std::fs::read(path)
                 .map_err(|e| SourceError::new(path, None, e.to_string()))
                 .and_then(|b| {
-                    String::from_utf8(b).map_err(|_| SourceError::new(path, None, "file is not valid UTF-8"))
+                    String::from_utf8(b)
+                        .map_err(|_| SourceError::new(path, None, "file is not valid UTF-8"))
                 })
         })
         .clone()
@@ -208,5 +238,8 @@ fn load_file(inv: &mut Inventory, path: &Path, opts: &LoadOptions) -> Result<(),
             }
         }
     }
-    Err(UnparsedSource { source_path: path.display().to_string(), attempts })
+    Err(UnparsedSource {
+        source_path: path.display().to_string(),
+        attempts,
+    })
 }

@@ -89,20 +89,36 @@ impl Inventory {
         if !self.groups.contains_key(name) {
             self.groups.insert(
                 name.to_string(),
-                Group { name: name.to_string(), priority: 1, ..Default::default() },
+                Group {
+                    name: name.to_string(),
+                    priority: 1,
+                    ..Default::default()
+                },
             );
         }
     }
 
     /// Creates the host if new; `port` becomes `ansible_port` only when the host is created.
     /// Adds it to `group` (created if missing) unless it is already a member.
-    pub fn add_host(&mut self, name: &str, group: Option<&str>, port: Option<i64>, origin: &Origin) {
+    pub fn add_host(
+        &mut self,
+        name: &str,
+        group: Option<&str>,
+        port: Option<i64>,
+        origin: &Origin,
+    ) {
         if !self.hosts.contains_key(name) {
-            let mut host = Host { name: name.to_string(), ..Default::default() };
+            let mut host = Host {
+                name: name.to_string(),
+                ..Default::default()
+            };
             if let Some(p) = port {
                 host.vars.insert(
                     "ansible_port".into(),
-                    Var { value: Value::Int(p), origin: origin.clone() },
+                    Var {
+                        value: Value::Int(p),
+                        origin: origin.clone(),
+                    },
                 );
             }
             self.hosts.insert(name.to_string(), host);
@@ -306,14 +322,19 @@ impl Inventory {
 
 /// Assigns `key` in `vars`, merging dicts recursively when `merge` (hash_behaviour=merge).
 pub fn assign(vars: &mut VarMap, key: &str, value: Value, origin: Origin, merge: bool) {
-    if merge {
-        if let (Some(old), Value::Map(_)) = (vars.get(key), &value) {
-            if let Value::Map(_) = old.value {
-                let merged = merge_values(&old.value, &value);
-                vars.insert(key.to_string(), Var { value: merged, origin });
-                return;
-            }
-        }
+    if merge
+        && let (Some(old), Value::Map(_)) = (vars.get(key), &value)
+        && let Value::Map(_) = old.value
+    {
+        let merged = merge_values(&old.value, &value);
+        vars.insert(
+            key.to_string(),
+            Var {
+                value: merged,
+                origin,
+            },
+        );
+        return;
     }
     vars.shift_remove(key);
     vars.insert(key.to_string(), Var { value, origin });

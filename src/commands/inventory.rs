@@ -1,0 +1,53 @@
+//! `stackctl inventory --list | --host H | --graph [G] [--vars]`: ansible-inventory's output,
+//! same shapes and values (ansible-inventory.md §15).
+
+use super::session::Session;
+use crate::cli::{GlobalArgs, InventoryArgs};
+use crate::inventory::pattern;
+use crate::output::inventory as out;
+use anyhow::{Result, bail};
+
+pub fn run(global: &GlobalArgs, args: &InventoryArgs) -> Result<i32> {
+    if args.toml {
+        bail!("TOML output is not supported; use --list (JSON) or --yaml");
+    }
+    let session = Session::load(global)?;
+    let vars = session.vars(!args.export || global.playbook_dir.is_some());
+    let text = if let Some(host) = &args.host {
+        if !vars.is_known_host(host) {
+            bail!("You must pass a single valid host to --host parameter");
+        }
+        out::host(&vars, host, args.yaml)?
+    } else if let Some(graph) = &args.graph {
+        let group = args
+            .group
+            .as_deref()
+            .filter(|_| graph == "all")
+            .unwrap_or(graph);
+        if !session.inv.groups.contains_key(group) {
+            bail!("Pattern must be valid group name when using --graph");
+        }
+        out::graph(&vars, group, args.vars)?
+    } else {
+        let limited = match &global.limit {
+            Some(limit) => {
+                let mut warnings = Vec::new();
+                let all = pattern::select(&session.inv, "all", &mut warnings);
+                let hosts =
+                    pattern::apply_limit(&session.inv, all, limit, &session.cwd, &mut warnings)
+                        .map_err(anyhow::Error::msg)?;
+                for w in warnings {
+                    eprintln!("[WARNING]: {w}");
+                }
+                Some(hosts)
+            }
+            None => None,
+        };
+        out::list(&vars, limited.as_deref(), args.export, args.yaml)?
+    };
+    match &args.output {
+        Some(path) => std::fs::write(path, format!("{text}\n"))?,
+        None => println!("{text}"),
+    }
+    Ok(0)
+}

@@ -1,0 +1,205 @@
+//! What every subcommand starts from: ansible.cfg and environment, the inventory sources read,
+//! `-e` extra vars, the playbook dir and the command line's play context.
+
+use crate::cli::GlobalArgs;
+use crate::config::{ConfigError, PlayContext, Secret, VarLookup, Vars};
+use crate::inventory::{self, Inventory, LoadOptions};
+use crate::settings::{Settings, defs};
+use crate::stack::HostSource;
+use crate::vars::VarsContext;
+use anyhow::{Context, Result, bail};
+use std::path::{Path, PathBuf};
+
+pub struct Session {
+    pub settings: Settings,
+    pub inv: Inventory,
+    pub extra: inventory::VarMap,
+    pub play: PlayContext,
+    pub cwd: PathBuf,
+    pub args: GlobalArgs,
+}
+
+impl Session {
+    /// Reads configuration and every inventory source. Fatal source errors carry file and line.
+    pub fn load(args: &GlobalArgs) -> Result<Session> {
+        let cwd = std::env::current_dir().context("cannot read the current directory")?;
+        let settings = Settings::discover(&cwd).map_err(anyhow::Error::msg)?;
+        for w in &settings.warnings {
+            eprintln!("[WARNING]: {w}");
+        }
+        let merge_hashes = settings
+            .lookup(&defs::HASH_BEHAVIOUR)
+            .is_some_and(|(v, _)| v.trim() == "merge");
+        let sources = inventory_sources(args, &settings, &cwd);
+        let opts = load_options(&settings, merge_hashes);
+        let inv = inventory::load(&sources, &opts)?;
+        for w in &inv.warnings {
+            eprintln!("[WARNING]: {w}");
+        }
+        let extra = crate::vars::extra::parse_extra_vars(&args.extra_vars, &cwd, merge_hashes)
+            .map_err(anyhow::Error::msg)?;
+        let play = play_context(args)?;
+        Ok(Session {
+            settings,
+            inv,
+            extra,
+            play,
+            cwd,
+            args: args.clone(),
+        })
+    }
+
+    /// The vars context; `playbook_layer` adds the playbook dir (or the cwd) layer.
+    pub fn vars(&self, playbook_layer: bool) -> VarsContext<'_> {
+        let pb = self
+            .args
+            .playbook_dir
+            .clone()
+            .map(|p| self.cwd.join(p))
+            .or_else(|| {
+                if !playbook_layer {
+                    return None;
+                }
+                self.settings
+                    .lookup_path(&defs::PLAYBOOK_DIR)
+                    .map(|(p, _)| p)
+                    .or_else(|| Some(self.cwd.clone()))
+            });
+        let pb = pb.map(|p| std::fs::canonicalize(&p).unwrap_or(p));
+        VarsContext::new(&self.inv, self.extra.clone(), pb)
+    }
+}
+
+/// `-i` values (host lists kept, paths made absolute), else ANSIBLE_INVENTORY / ansible.cfg
+/// (relative to the cfg file's directory), else /etc/ansible/hosts.
+fn inventory_sources(args: &GlobalArgs, settings: &Settings, cwd: &Path) -> Vec<String> {
+    if !args.inventory.is_empty() {
+        return args
+            .inventory
+            .iter()
+            .map(|s| {
+                if s.contains(',') && !Path::new(s).exists() {
+                    s.clone()
+                } else {
+                    absolute(cwd, s)
+                }
+            })
+            .collect();
+    }
+    if let Some((list, origin)) = settings.lookup_list(&defs::INVENTORY) {
+        return list
+            .iter()
+            .map(|s| {
+                if s.contains(',') && !Path::new(s).exists() {
+                    s.clone()
+                } else {
+                    settings.resolve_path(s, &origin).display().to_string()
+                }
+            })
+            .map(|p| absolute(cwd, &p))
+            .collect();
+    }
+    vec!["/etc/ansible/hosts".into()]
+}
+
+fn absolute(cwd: &Path, s: &str) -> String {
+    let p = Path::new(s);
+    if p.is_absolute() {
+        s.to_string()
+    } else {
+        cwd.join(p).display().to_string()
+    }
+}
+
+fn load_options(settings: &Settings, merge_hashes: bool) -> LoadOptions {
+    let mut opts = LoadOptions {
+        merge_hashes,
+        ..Default::default()
+    };
+    if let Some((list, _)) = settings.lookup_list(&defs::INVENTORY_ENABLED) {
+        opts.enable_plugins = list;
+    }
+    if let Some((list, _)) = settings.lookup_list(&defs::INVENTORY_IGNORE) {
+        opts.ignore_extensions = list;
+    }
+    if let Some((list, _)) = settings.lookup_list(&defs::INVENTORY_IGNORE_PATTERNS) {
+        opts.ignore_patterns = list;
+    }
+    if let Some((list, _)) = settings.lookup_list(&defs::YAML_EXTENSIONS) {
+        opts.yaml_extensions = list;
+    }
+    opts
+}
+
+fn play_context(args: &GlobalArgs) -> Result<PlayContext> {
+    let password = match (&args.connection_password_file, args.ask_pass) {
+        (Some(f), _) => Some(read_password_file(f)?),
+        (None, true) => Some(prompt_password("SSH password: ")?),
+        _ => None,
+    };
+    let become_pass = match (&args.become_password_file, args.ask_become_pass) {
+        (Some(f), _) => Some(read_password_file(f)?),
+        (None, true) => Some(prompt_password("BECOME password: ")?),
+        _ => None,
+    };
+    Ok(PlayContext {
+        remote_user: args.user.clone(),
+        r#become: args.r#become,
+        become_method: args.become_method.clone(),
+        become_user: args.become_user.clone(),
+        connection: args.connection.clone(),
+        private_key_file: args.private_key.clone(),
+        timeout: args.timeout,
+        ssh_common_args: args.ssh_common_args.clone(),
+        ssh_extra_args: args.ssh_extra_args.clone(),
+        password,
+        become_pass,
+        verbosity: args.verbose,
+    })
+}
+
+fn read_password_file(path: &Path) -> Result<Secret> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read password file {}", path.display()))?;
+    Ok(Secret::new(text.lines().next().unwrap_or("")))
+}
+
+/// Asks for a password on the terminal, without echo. Never prompts when stdin is not a
+/// terminal or under CI.
+fn prompt_password(prompt: &str) -> Result<Secret> {
+    use std::io::IsTerminal;
+    if !std::io::stdin().is_terminal()
+        || std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false")
+    {
+        bail!(
+            "cannot ask for a password: not an interactive terminal (use --connection-password-file / --become-password-file)"
+        );
+    }
+    eprint!("{prompt}");
+    let _ = std::process::Command::new("stty").arg("-echo").status();
+    let mut line = String::new();
+    let read = std::io::stdin().read_line(&mut line);
+    let _ = std::process::Command::new("stty").arg("echo").status();
+    eprintln!();
+    read.context("cannot read the password")?;
+    Ok(Secret::new(line.trim_end_matches(['\n', '\r'])))
+}
+
+/// Hosts for the stack builder, with their variables from the vars stage.
+pub struct SessionHosts<'a> {
+    pub vars: VarsContext<'a>,
+}
+
+impl HostSource for SessionHosts<'_> {
+    fn exists(&self, host: &str) -> bool {
+        self.vars.is_known_host(host)
+    }
+
+    fn vars(&self, host: &str) -> std::result::Result<Box<dyn VarLookup + '_>, ConfigError> {
+        let hv = self.vars.host_vars(host).map_err(|e| ConfigError {
+            host: host.to_string(),
+            message: e.to_string(),
+        })?;
+        Ok(Box::new(Vars(hv)))
+    }
+}

@@ -1,0 +1,216 @@
+//! ansible-inventory's three outputs (ansible-inventory.md §15): `--list` (JSON/YAML, with
+//! `--export`), `--host` and `--graph [--vars]`, built from the vars stage.
+
+use crate::error::SourceError;
+use crate::value::{Map, TagStyle, Value};
+use crate::vars::{VarsContext, plain};
+use std::collections::HashSet;
+
+/// `--host NAME`: the merged vars of one host.
+pub fn host(vars: &VarsContext, name: &str, yaml: bool) -> Result<String, SourceError> {
+    let v = Value::Map(plain(&vars.host_vars(name)?));
+    Ok(if yaml {
+        crate::yaml::to_yaml_string(&v)
+    } else {
+        v.to_py_json(TagStyle::PlainUnsafe)
+    })
+}
+
+fn host_vars_for_list(vars: &VarsContext, host: &str, export: bool) -> Result<Map, SourceError> {
+    Ok(plain(&if export {
+        vars.host_export_vars(host)?
+    } else {
+        vars.host_vars(host)?
+    }))
+}
+
+/// `--list` (optionally `--export`, `--yaml`); `limited` restricts the hosts shown.
+pub fn list(
+    vars: &VarsContext,
+    limited: Option<&[String]>,
+    export: bool,
+    yaml: bool,
+) -> Result<String, SourceError> {
+    let inv = vars.inv;
+    let available: HashSet<&str> = match limited {
+        Some(hosts) => hosts.iter().map(String::as_str).collect(),
+        None => inv.hosts.keys().map(String::as_str).collect(),
+    };
+    if yaml {
+        let mut seen_hosts = HashSet::new();
+        let top = yaml_group(vars, "all", &available, export, &mut seen_hosts)?;
+        let mut root = Map::new();
+        if let Some(g) = top {
+            root.insert("all".into(), g);
+        }
+        return Ok(crate::yaml::to_yaml_string(&Value::Map(root)));
+    }
+    let mut results = Map::new();
+    let mut seen = HashSet::new();
+    json_group(vars, "all", &available, export, &mut results, &mut seen)?;
+    let mut hostvars = Map::new();
+    for h in inv.group_hosts("all") {
+        if !available.contains(h.as_str()) {
+            continue;
+        }
+        let hv = host_vars_for_list(vars, &h, export)?;
+        if !hv.is_empty() {
+            hostvars.insert(h, Value::Map(hv));
+        }
+    }
+    let mut meta = Map::new();
+    meta.insert("hostvars".into(), Value::Map(hostvars));
+    meta.insert("profile".into(), Value::str("inventory_legacy"));
+    results.insert("_meta".into(), Value::Map(meta));
+    Ok(Value::Map(results).to_py_json(TagStyle::Tagged))
+}
+
+fn json_group(
+    vars: &VarsContext,
+    name: &str,
+    available: &HashSet<&str>,
+    export: bool,
+    results: &mut Map,
+    seen: &mut HashSet<String>,
+) -> Result<(), SourceError> {
+    let grp = &vars.inv.groups[name];
+    let mut body = Map::new();
+    if name != "all" {
+        let hosts: Vec<Value> = grp
+            .hosts
+            .iter()
+            .filter(|h| available.contains(h.as_str()))
+            .map(|h| Value::str(h.clone()))
+            .collect();
+        if !hosts.is_empty() {
+            body.insert("hosts".into(), Value::List(hosts));
+        }
+    }
+    let mut children = Vec::new();
+    for kid in &grp.children {
+        children.push(Value::str(kid.clone()));
+        if seen.insert(kid.clone()) {
+            json_group(vars, kid, available, export, results, seen)?;
+        }
+    }
+    if !children.is_empty() {
+        body.insert("children".into(), Value::List(children));
+    }
+    if export {
+        let gv = plain(&vars.group_export_vars(name)?);
+        if !gv.is_empty() {
+            body.insert("vars".into(), Value::Map(gv));
+        }
+    }
+    if !body.is_empty() {
+        results.insert(name.to_string(), Value::Map(body));
+    }
+    Ok(())
+}
+
+fn yaml_group(
+    vars: &VarsContext,
+    name: &str,
+    available: &HashSet<&str>,
+    export: bool,
+    seen_hosts: &mut HashSet<String>,
+) -> Result<Option<Value>, SourceError> {
+    let grp = &vars.inv.groups[name];
+    let mut body = Map::new();
+    let mut kids: Vec<&String> = grp.children.iter().collect();
+    kids.sort();
+    let mut children = Map::new();
+    for kid in kids {
+        if let Some(v) = yaml_group(vars, kid, available, export, seen_hosts)? {
+            children.insert(kid.clone(), v);
+        }
+    }
+    if !children.is_empty() {
+        body.insert("children".into(), Value::Map(children));
+    }
+    if name != "all" {
+        let mut hosts: Vec<&String> = grp
+            .hosts
+            .iter()
+            .filter(|h| available.contains(h.as_str()))
+            .collect();
+        hosts.sort();
+        let mut hmap = Map::new();
+        for h in hosts {
+            let hv = if seen_hosts.insert(h.clone()) {
+                host_vars_for_list(vars, h, export)?
+            } else {
+                Map::new()
+            };
+            hmap.insert(h.clone(), Value::Map(hv));
+        }
+        if !hmap.is_empty() {
+            body.insert("hosts".into(), Value::Map(hmap));
+        }
+    }
+    if export {
+        let gv = plain(&vars.group_export_vars(name)?);
+        if !gv.is_empty() {
+            body.insert("vars".into(), Value::Map(gv));
+        }
+    }
+    Ok(if body.is_empty() {
+        None
+    } else {
+        Some(Value::Map(body))
+    })
+}
+
+fn graph_line(item: &str, depth: usize, out: &mut Vec<String>) {
+    if depth == 0 {
+        out.push(item.to_string());
+    } else {
+        out.push(format!("{}--{}", "  |".repeat(depth), item));
+    }
+}
+
+fn graph_vars(map: &Map, depth: usize, out: &mut Vec<String>) {
+    let mut keys: Vec<&String> = map.keys().collect();
+    keys.sort();
+    for k in keys {
+        graph_line(&format!("{{{} = {}}}", k, map[k].py_str()), depth, out);
+    }
+}
+
+/// `--graph [GROUP] [--vars]`: the group tree, children first, groups repeated under every
+/// parent, hosts after child groups; `--limit` ignored.
+pub fn graph(vars: &VarsContext, group: &str, show_vars: bool) -> Result<String, SourceError> {
+    let mut out = Vec::new();
+    graph_group(vars, group, 0, show_vars, &mut out, 0)?;
+    Ok(out.join("\n"))
+}
+
+fn graph_group(
+    vars: &VarsContext,
+    name: &str,
+    depth: usize,
+    show_vars: bool,
+    out: &mut Vec<String>,
+    guard: usize,
+) -> Result<(), SourceError> {
+    let grp = &vars.inv.groups[name];
+    graph_line(&format!("@{name}:"), depth, out);
+    if guard > vars.inv.groups.len() {
+        return Ok(());
+    }
+    for kid in &grp.children {
+        graph_group(vars, kid, depth + 1, show_vars, out, guard + 1)?;
+    }
+    if name != "all" {
+        for h in &grp.hosts {
+            graph_line(h, depth + 1, out);
+            if show_vars {
+                graph_vars(&plain(&vars.host_vars(h)?), depth + 2, out);
+            }
+        }
+    }
+    if show_vars {
+        graph_vars(&plain(&vars.group_export_vars(name)?), depth + 1, out);
+    }
+    Ok(())
+}
