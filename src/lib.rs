@@ -14,6 +14,7 @@ pub mod output;
 pub mod plan;
 pub mod settings;
 pub mod stack;
+pub mod transport;
 pub mod value;
 pub mod vars;
 pub mod yaml;

@@ -1,0 +1,72 @@
+//! Transport stage: running a plan for real. `ssh` owns OpenSSH masters (the openssh crate,
+//! native mux, one master per hop key, tunnelled through its parent's master), `local` runs the
+//! plan's command string on this machine; both stream output and feed secrets without argv.
+//!
+//! The contract between the plan and the transports is the types below.
+
+use crate::config::Secret;
+
+/// One ssh connection made from this machine (tunnelled through the previous one when it is
+/// not the first). Built by the plan from an ssh hop's kwargs (execution.md §2).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct SshTarget {
+    /// Index of the hop in the stack (for error messages).
+    pub hop_index: usize,
+    /// The inventory host this hop belongs to.
+    pub inventory_host: String,
+    pub hostname: String,
+    pub port: Option<u16>,
+    pub username: Option<String>,
+    /// `~` already expanded.
+    pub identity_file: Option<String>,
+    /// `check_host_keys=enforce` → true (StrictHostKeyChecking yes); ignore → false
+    /// (StrictHostKeyChecking no, UserKnownHostsFile /dev/null).
+    pub check_host_keys: bool,
+    pub connect_timeout: u64,
+    pub keepalive_interval: u64,
+    pub keepalive_count: u64,
+    pub compression: bool,
+    /// Appended verbatim after stackctl's own options.
+    pub ssh_args: Vec<String>,
+    pub ssh_path: String,
+    pub debug_level: u8,
+    /// SSH password (fed by askpass helper or pty, never argv).
+    pub password: Option<SecretText>,
+}
+
+/// A secret that still hashes and compares (hop keys include it) but never prints.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct SecretText(String);
+
+impl SecretText {
+    pub fn new(s: impl Into<String>) -> Self {
+        SecretText(s.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for SecretText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SecretText(********)")
+    }
+}
+
+impl From<&Secret> for SecretText {
+    fn from(s: &Secret) -> Self {
+        SecretText(s.expose().to_string())
+    }
+}
+
+/// A hop failure: which hop, and why. Printed as
+/// `hop 1 (sudo on bastion): sudo password is incorrect`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("hop {index} ({method} on {inventory_host}): {message}")]
+pub struct HopError {
+    pub index: usize,
+    pub method: String,
+    pub inventory_host: String,
+    pub message: String,
+}
