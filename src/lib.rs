@@ -9,4 +9,5 @@ pub mod inventory;
 pub mod origin;
 pub mod settings;
 pub mod value;
+pub mod vars;
 pub mod yaml;

@@ -1,0 +1,414 @@
+//! Rendering tests (`ansible-inventory.md` §11, §12). Every expected value was checked against
+//! ansible-core 2.19.14 with an inventory holding the same variables, running
+//! `ansible HOST -i inv.yml -c local -m debug -a var=NAME -o` (named "var-probe" below) or
+//! `ansible HOST -i inv.yml -c local -m debug -a 'msg={{ … }}'` ("msg-probe").
+
+use super::*;
+use crate::value::{Map, Value};
+use std::collections::BTreeMap;
+
+/// An in-memory inventory: host → unrendered vars, group → hosts.
+#[derive(Default)]
+struct Inv {
+    hosts: BTreeMap<String, Arc<Map>>,
+    groups: BTreeMap<String, Vec<String>>,
+}
+
+impl Inv {
+    fn host(mut self, name: &str, vars: &[(&str, Value)]) -> Inv {
+        let m: Map = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect();
+        self.hosts.insert(name.to_string(), Arc::new(m));
+        self.groups
+            .entry("all".into())
+            .or_default()
+            .push(name.to_string());
+        self
+    }
+    fn group(mut self, group: &str, hosts: &[&str]) -> Inv {
+        self.groups.insert(
+            group.to_string(),
+            hosts.iter().map(|h| h.to_string()).collect(),
+        );
+        self
+    }
+}
+
+impl VarsProvider for Inv {
+    fn host_vars(&self, host: &str) -> Option<Arc<Map>> {
+        self.hosts.get(host).cloned()
+    }
+    fn groups(&self) -> Map {
+        self.groups
+            .iter()
+            .map(|(g, hs)| {
+                (
+                    g.clone(),
+                    Value::List(hs.iter().map(|h| Value::str(h.as_str())).collect()),
+                )
+            })
+            .collect()
+    }
+    fn group_names(&self, host: &str) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .groups
+            .iter()
+            .filter(|(g, hs)| *g != "all" && hs.iter().any(|h| h == host))
+            .map(|(g, _)| g.clone())
+            .collect();
+        names.sort();
+        names
+    }
+}
+
+fn s(x: &str) -> Value {
+    Value::str(x)
+}
+
+/// The probe inventory: `web1.example.com` (ungrouped) and `bastion` (group `g1`).
+fn inv() -> Inv {
+    Inv::default()
+        .host(
+            "web1.example.com",
+            &[
+                ("domain", s("example.org")),
+                ("port_base", Value::Int(2200)),
+                ("aa", s("{{ missing }}")),
+                ("m", s("{{ n }}")),
+                ("n", s("{{ m }}")),
+                ("selfref", s("{{ selfref }}")),
+                ("y", Value::Unsafe("{{ nope }}".into())),
+                ("z", s("{{ y }}")),
+                (
+                    "vaulted",
+                    Value::Vault("$ANSIBLE_VAULT;1.1;AES256\n6162".into()),
+                ),
+                ("chain1", s("{{ chain2 }}-1")),
+                ("chain2", s("{{ inventory_hostname_short }}-2")),
+            ],
+        )
+        .host(
+            "bastion",
+            &[
+                ("x", s("{{ inventory_hostname }}-x")),
+                ("ansible_host", s("{{ inventory_hostname }}.bast")),
+            ],
+        )
+        .group("g1", &["bastion"])
+        .group("ungrouped", &["web1.example.com"])
+}
+
+fn r(tmpl: &str) -> Result<Value, TemplateError> {
+    render(&s(tmpl), "web1.example.com", &inv())
+}
+
+fn ok(tmpl: &str) -> Value {
+    match r(tmpl) {
+        Ok(v) => v,
+        Err(e) => panic!("{tmpl:?} failed: {e}"),
+    }
+}
+
+fn fail(tmpl: &str) -> String {
+    match r(tmpl) {
+        Ok(v) => panic!("{tmpl:?} rendered to {v:?}, expected an error"),
+        Err(e) => e.message,
+    }
+}
+
+#[test]
+fn native_types_for_a_single_expression() {
+    // var-probe: a: "{{ 2200 + 22 }}" → 2222; e: "{{ [1, 2] }}" → [1, 2]; f → true; g → null;
+    // u → 1.5; v → {"a": 1}; t: "{{ '5' }}" → "5" (no literal_eval in 2.19);
+    // d: "{{ '[1, 2]' }}" → "[1, 2]".
+    assert_eq!(ok("{{ 2200 + 22 }}"), Value::Int(2222));
+    assert_eq!(
+        ok("{{ [1, 2] }}"),
+        Value::List(vec![Value::Int(1), Value::Int(2)])
+    );
+    assert_eq!(ok("{{ true }}"), Value::Bool(true));
+    assert_eq!(ok("{{ none }}"), Value::Null);
+    assert_eq!(ok("{{ 1.5 }}"), Value::Float(1.5));
+    assert_eq!(
+        ok("{{ {'a': 1} }}"),
+        Value::Map([("a".to_string(), Value::Int(1))].into_iter().collect())
+    );
+    assert_eq!(ok("{{ '5' }}"), s("5"));
+    assert_eq!(ok("{{ '[1, 2]' }}"), s("[1, 2]"));
+    assert_eq!(ok("{{ port_base + 22 }}"), Value::Int(2222));
+    // var-probe: p02: "{% if true %}{{ 5 }}{% endif %}" → 5; p03: "{{ 1 }}{# c #}" → 1;
+    // p17: "{% if false %}x{% endif %}" → null.
+    assert_eq!(ok("{% if true %}{{ 5 }}{% endif %}"), Value::Int(5));
+    assert_eq!(ok("{{ 1 }}{# c #}"), Value::Int(1));
+    assert_eq!(ok("{% if false %}x{% endif %}"), Value::Null);
+}
+
+#[test]
+fn mixed_output_is_text() {
+    // var-probe: b: "{{ 1 }}{{ 2 }}" → "12"; c: " {{ 1 }}" → " 1"; x: "{{ 1 }} " → "1 ";
+    // p16: "{{ 1 }}{{ '' }}" → "1"; p05: "x{{ true }}{{ none }}{{ 1.0 }}" → "xTrue1.0".
+    assert_eq!(ok("{{ 1 }}{{ 2 }}"), s("12"));
+    assert_eq!(ok(" {{ 1 }}"), s(" 1"));
+    assert_eq!(ok("{{ 1 }} "), s("1 "));
+    assert_eq!(ok("{{ 1 }}{{ '' }}"), s("1"));
+    assert_eq!(ok("x{{ true }}{{ none }}{{ 1.0 }}"), s("xTrue1.0"));
+    // var-probe p04: Python str() of containers.
+    assert_eq!(
+        ok("x{{ {'a': 1, 'b': [true, none, 1.0, 'q'], 'c': 'its'} }}"),
+        s("x{'a': 1, 'b': [True, None, 1.0, 'q'], 'c': 'its'}")
+    );
+}
+
+#[test]
+fn host_context_and_magic_vars() {
+    // var-probe: h: "{{ inventory_hostname }}.{{ domain }}" → "web1.example.com.example.org";
+    // o → "web1"; p: "{{ group_names }}" → ["ungrouped"]; q: "{{ groups.g1 }}" → ["bastion"].
+    assert_eq!(
+        ok("{{ inventory_hostname }}.{{ domain }}"),
+        s("web1.example.com.example.org")
+    );
+    assert_eq!(ok("{{ inventory_hostname_short }}"), s("web1"));
+    assert_eq!(ok("{{ group_names }}"), Value::List(vec![s("ungrouped")]));
+    assert_eq!(ok("{{ groups.g1 }}"), Value::List(vec![s("bastion")]));
+    assert_eq!(ok("{{ groups['all'] | length }}"), Value::Int(2));
+}
+
+#[test]
+fn hostvars_render_in_their_own_host_context() {
+    // var-probe: r: "{{ hostvars['bastion'].ansible_host }}" → "bastion.bast";
+    // s: "{{ hostvars.bastion['x'] }}" → "bastion-x"; p26: hostvars['h1']['domain'].
+    assert_eq!(
+        ok("{{ hostvars['bastion'].ansible_host }}"),
+        s("bastion.bast")
+    );
+    assert_eq!(ok("{{ hostvars.bastion['x'] }}"), s("bastion-x"));
+    assert_eq!(
+        ok("{{ hostvars[inventory_hostname]['domain'] }}"),
+        s("example.org")
+    );
+    assert_eq!(
+        ok("{{ hostvars['bastion'].inventory_hostname }}"),
+        s("bastion")
+    );
+    // var-probe p09: "{{ hostvars['nohost'].x | default('d') }}" → "d"; p08 errors.
+    assert_eq!(ok("{{ hostvars['nohost'].x | default('d') }}"), s("d"));
+    let msg = fail("{{ hostvars['nohost'].x }}");
+    assert!(msg.contains("nohost"), "{msg}");
+}
+
+#[test]
+fn lazy_recursive_vars_and_cycles() {
+    assert_eq!(ok("{{ chain1 }}"), s("web1-2-1"));
+    // var-probe m: "{{ n }}", n: "{{ m }}" → "Recursive loop detected in template".
+    let msg = fail("{{ m }}");
+    assert!(
+        msg.starts_with("recursive loop detected in template"),
+        "{msg}"
+    );
+    let msg = fail("{{ selfref }}");
+    assert!(
+        msg.starts_with("recursive loop detected in template"),
+        "{msg}"
+    );
+    let msg = fail("{{ m | default('x') }}");
+    assert!(msg.contains("recursive loop"), "{msg}");
+}
+
+#[test]
+fn undefined_handling() {
+    // var-probe i: "{{ missing }}" → "'missing' is undefined"; j, k: default → "x";
+    // p10: "{{ missing.attr }}" → "'missing' is undefined"; l: default(x, true) on '' → "x";
+    // p24: "{{ '' | default('x') }}" → ""; p25: none | default('x') → null;
+    // p06: aa: "{{ missing }}", "{{ aa | default('y') }}" → "y".
+    assert_eq!(fail("{{ missing }}"), "'missing' is undefined");
+    assert_eq!(fail("{{ missing.attr }}"), "'missing' is undefined");
+    assert_eq!(ok("{{ missing | default('x') }}"), s("x"));
+    assert_eq!(ok("{{ missing | d('x') }}"), s("x"));
+    assert_eq!(ok("{{ missing.attr | default('x') }}"), s("x"));
+    assert_eq!(ok("{{ '' | default('x', true) }}"), s("x"));
+    assert_eq!(ok("{{ '' | default('x') }}"), s(""));
+    assert_eq!(ok("{{ none | default('x') }}"), Value::Null);
+    assert_eq!(ok("{{ missing | default(none) }}"), Value::Null);
+    assert_eq!(ok("{{ aa | default('y') }}"), s("y"));
+    assert_eq!(fail("{{ aa }}"), "'missing' is undefined");
+    // var-probe p28: tests.
+    assert_eq!(
+        ok(
+            "{{ 'x' is defined }}{{ missing is undefined }}{{ none is none }}{{ 1 is number }}{{ 'a' is string }}"
+        ),
+        s("TrueTrueTrueTrueTrue")
+    );
+    // var-probe p19: mandatory fails on an undefined value.
+    assert!(
+        fail("{{ missing | mandatory }}").contains("ndefined")
+            || fail("{{ missing | mandatory }}").contains("Mandatory")
+    );
+}
+
+#[test]
+fn unsafe_and_vault_are_never_rendered() {
+    // var-probe y: !unsafe "{{ nope }}" → "{{ nope }}"; z: "{{ y }}" → "{{ nope }}".
+    let p = inv();
+    assert_eq!(
+        render(&Value::Unsafe("{{ nope }}".into()), "bastion", &p).unwrap(),
+        Value::Unsafe("{{ nope }}".into())
+    );
+    assert_eq!(
+        render_var("y", "web1.example.com", &p).unwrap(),
+        Some(Value::Unsafe("{{ nope }}".into()))
+    );
+    assert_eq!(ok("{{ y }}"), Value::Unsafe("{{ nope }}".into()));
+    assert_eq!(ok("{{ z }}"), Value::Unsafe("{{ nope }}".into()));
+    // var-probe p01: "{{ '{{ 1 }}' }}" → "{{ 1 }}": a result is not rendered again.
+    assert_eq!(ok("{{ '{{ 1 }}' }}"), Value::Unsafe("{{ 1 }}".into()));
+    assert!(!needs_render(&Value::Unsafe("{{ x }}".into())));
+    assert!(!needs_render(&Value::Vault("{{ x }}".into())));
+    assert!(needs_render(&Value::List(vec![
+        Value::Int(1),
+        s("{# c #}")
+    ])));
+    assert!(!needs_render(&s("plain { text }")));
+    // A vault value passes through a bare expression untouched, but cannot be put into text.
+    assert_eq!(
+        ok("{{ vaulted }}"),
+        Value::Vault("$ANSIBLE_VAULT;1.1;AES256\n6162".into())
+    );
+    assert!(fail("pw={{ vaulted }}").contains("vault"));
+}
+
+#[test]
+fn containers_render_values_not_keys() {
+    // var-probe p11: {"{{ domain }}": "{{ 1 + 1 }}"} → {"{{ domain }}": 2};
+    // p12: ["{{ domain }}", 2, "{{ 3 }}"] → ["example.org", 2, 3].
+    let p = inv();
+    let m: Map = [("{{ domain }}".to_string(), s("{{ 1 + 1 }}"))]
+        .into_iter()
+        .collect();
+    let want: Map = [("{{ domain }}".to_string(), Value::Int(2))]
+        .into_iter()
+        .collect();
+    assert_eq!(
+        render(&Value::Map(m), "web1.example.com", &p).unwrap(),
+        Value::Map(want)
+    );
+    let l = Value::List(vec![s("{{ domain }}"), Value::Int(2), s("{{ 3 }}")]);
+    assert_eq!(
+        render(&l, "web1.example.com", &p).unwrap(),
+        Value::List(vec![s("example.org"), Value::Int(2), Value::Int(3)])
+    );
+}
+
+#[test]
+fn render_var_names_host_and_var() {
+    let p = inv();
+    assert_eq!(
+        render_var("x", "bastion", &p).unwrap(),
+        Some(s("bastion-x"))
+    );
+    assert_eq!(render_var("nope", "bastion", &p).unwrap(), None);
+    assert_eq!(
+        render_var("domain", "web1.example.com", &p).unwrap(),
+        Some(s("example.org"))
+    );
+    let e = render_var("aa", "web1.example.com", &p).unwrap_err();
+    assert_eq!(e.var.as_deref(), Some("aa"));
+    assert!(
+        e.message.contains("web1.example.com") && e.message.contains("'missing' is undefined"),
+        "{e}"
+    );
+    assert!(e.to_string().contains("aa"));
+    assert!(render_var("x", "ghost", &p).is_err());
+}
+
+#[test]
+fn syntax_errors_are_errors() {
+    // var-probe p15: "{{ 1 + }}" → "Syntax error in template: …".
+    assert!(fail("{{ 1 + }}").starts_with("syntax error in template"));
+    assert!(fail("{% if %}").starts_with("syntax error in template"));
+}
+
+#[test]
+fn ansible_filters() {
+    // var-probe p13: "'a b'|False|YWJj|{\"a\": 1, \"b\": \"x\"}|a-b|1|5|0|1"
+    assert_eq!(
+        ok(
+            "{{ 'a b' | quote }}|{{ 'no' | bool }}|{{ 'abc' | b64encode }}|{{ {'a':1,'b':'x'} | to_json }}|{{ 'a.b' | regex_replace('\\\\.', '-') }}|{{ 'a' | ternary(1,2) }}|{{ '5' | int }}|{{ 'x' | int }}|{{ '1.5' | int }}"
+        ),
+        s("'a b'|False|YWJj|{\"a\": 1, \"b\": \"x\"}|a-b|1|5|0|1")
+    );
+    // var-probe p38: 't' and 2 are False for 2.19's bool filter.
+    assert_eq!(
+        ok(
+            "{{ 'on' | bool }}{{ 'Yes' | bool }}{{ 't' | bool }}{{ 2 | bool }}{{ 1 | bool }}{{ none | bool }}"
+        ),
+        s("TrueTrueFalseFalseTrueFalse")
+    );
+    assert_eq!(ok("{{ 'yes' | bool }}"), Value::Bool(true)); // var-probe w
+    assert_eq!(ok("{{ ['a','b'] | join(',') }}"), s("a,b")); // p27
+    assert_eq!(
+        ok("{{ [1,2] | first }}{{ [1,2] | last }}{{ [1,2] | length }}"),
+        s("122")
+    ); // p29
+    let ab: Map = [
+        ("a".to_string(), Value::Int(1)),
+        ("b".to_string(), Value::Int(2)),
+    ]
+    .into_iter()
+    .collect();
+    assert_eq!(ok("{{ {'a':1} | combine({'b':2}) }}"), Value::Map(ab)); // p30
+    let item: Map = [
+        ("key".to_string(), s("a")),
+        ("value".to_string(), Value::Int(1)),
+    ]
+    .into_iter()
+    .collect();
+    assert_eq!(
+        ok("{{ {'a':1} | dict2items }}"),
+        Value::List(vec![Value::Map(item)])
+    ); // p31
+    let a1: Map = [("a".to_string(), Value::Int(1))].into_iter().collect();
+    assert_eq!(
+        ok("{{ [{'key':'a','value':1}] | items2dict }}"),
+        Value::Map(a1)
+    ); // p32
+    assert_eq!(ok("{{ 'YWJj' | b64decode }}"), s("abc")); // p33
+    assert_eq!(
+        ok("{{ '/a/b/c.txt' | basename }}{{ '/a/b/c.txt' | dirname }}"),
+        s("c.txt/a/b")
+    ); // p34
+    assert_eq!(ok("{{ 'abc' | regex_search('b.') }}"), s("bc")); // p35
+    assert_eq!(ok("{{ 'abc' | regex_search('z') }}"), Value::Null); // p36
+    assert_eq!(ok("{{ 1.5 | int }}{{ '3' | float }}"), s("13.0")); // p37
+    assert_eq!(ok("{{ ' a ' | trim }}"), s("a")); // p39
+    assert_eq!(ok("{{ {'a':1,'b':'x'} | to_yaml }}"), s("{a: 1, b: x}\n")); // p20
+    assert_eq!(ok("{{ {'a':1} | to_nice_json }}"), s("{\n    \"a\": 1\n}")); // p21
+    assert_eq!(ok("{{ 5 | string }}"), s("5")); // p23
+    assert_eq!(
+        ok("{{ 'abc'.upper() }}{{ 'a,b'.split(',') }}"),
+        s("ABC['a', 'b']")
+    ); // p18
+}
+
+#[test]
+fn base64_roundtrip() {
+    for input in ["", "a", "ab", "abc", "abcd", "héllo wörld"] {
+        let enc = filters::b64encode(input.as_bytes());
+        assert_eq!(filters::b64decode(&enc).unwrap(), input.as_bytes());
+    }
+    assert_eq!(filters::b64encode(b"ab"), "YWI=");
+    assert!(filters::b64decode("Y=Jj").is_none());
+}
+
+proptest::proptest! {
+    #[test]
+    fn render_never_panics(t in ".{0,40}") {
+        let _ = r(&t);
+    }
+
+    #[test]
+    fn render_never_panics_on_jinja_like_text(t in "[{}%#a-z0-9 .|()'\\[\\]+~-]{0,40}") {
+        let _ = r(&t);
+    }
+}
