@@ -40,7 +40,11 @@ fn from_mj_at(v: &MjValue, depth: usize) -> Result<Value, String> {
         return Ok(Value::Vault(vault.0.clone()));
     }
     Ok(match v.kind() {
-        ValueKind::Undefined => return Err("undefined value".into()),
+        ValueKind::Undefined => {
+            return Err(super::with_state(|s| s.last_missing.clone())
+                .flatten()
+                .unwrap_or_else(|| "undefined value".into()));
+        }
         ValueKind::Invalid => {
             return Err(invalid_message(v));
         }

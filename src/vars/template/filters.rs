@@ -18,13 +18,96 @@ fn text(v: &MjValue) -> Result<String, Error> {
     py_str(v)
 }
 
+/// Ansible's undefined is strict: a filter applied to it fails (`{{ missing | lower }}`).
+fn defined(v: &MjValue) -> Result<(), Error> {
+    if v.is_undefined() {
+        Err(Error::from(ErrorKind::UndefinedError))
+    } else {
+        Ok(())
+    }
+}
+
+fn strict_text(v: &MjValue) -> Result<String, Error> {
+    defined(v)?;
+    text(v)
+}
+
 pub(crate) fn register(env: &mut Environment<'static>) {
     env.add_filter("default", default);
     env.add_filter("d", default);
     env.add_filter("bool", to_bool);
     env.add_filter("int", to_int);
     env.add_filter("float", to_float);
-    env.add_filter("string", |v: MjValue| text(&v));
+    env.add_filter("string", |v: MjValue| {
+        defined(&v)?;
+        text(&v)
+    });
+    env.add_filter("lower", |v: MjValue| {
+        Ok::<_, Error>(strict_text(&v)?.to_lowercase())
+    });
+    env.add_filter("upper", |v: MjValue| {
+        Ok::<_, Error>(strict_text(&v)?.to_uppercase())
+    });
+    env.add_filter("trim", |v: MjValue, chars: Option<String>| {
+        let t = strict_text(&v)?;
+        Ok::<_, Error>(match chars {
+            Some(set) => t.trim_matches(|c| set.contains(c)).to_string(),
+            None => t.trim().to_string(),
+        })
+    });
+    env.add_filter(
+        "replace",
+        |v: MjValue, old: String, new: String, count: Option<usize>| {
+            let t = strict_text(&v)?;
+            Ok::<_, Error>(match count {
+                Some(n) => t.replacen(&old, &new, n),
+                None => t.replace(&old, &new),
+            })
+        },
+    );
+    env.add_filter(
+        "split",
+        |v: MjValue, sep: Option<std::sync::Arc<str>>, max: Option<i64>| {
+            defined(&v)?;
+            minijinja::filters::split(&v, sep, max)
+        },
+    );
+    env.add_filter("first", |v: MjValue| {
+        defined(&v)?;
+        minijinja::filters::first(&v)
+    });
+    env.add_filter("last", |v: MjValue| {
+        defined(&v)?;
+        minijinja::filters::last(v)
+    });
+    env.add_filter("length", |v: MjValue| {
+        defined(&v)?;
+        minijinja::filters::length(&v)
+    });
+    env.add_filter("count", |v: MjValue| {
+        defined(&v)?;
+        minijinja::filters::length(&v)
+    });
+    env.add_filter(
+        "join",
+        |state: &mut State, v: MjValue, joiner: Option<String>, attribute: Option<String>| {
+            defined(&v)?;
+            let mut out = String::new();
+            let sep = joiner.unwrap_or_default();
+            for (i, item) in v.try_iter()?.enumerate() {
+                let item = match &attribute {
+                    Some(a) => item.get_attr(a)?,
+                    None => item,
+                };
+                if i > 0 {
+                    out.push_str(&sep);
+                }
+                let _ = state;
+                out.push_str(&strict_text(&item)?);
+            }
+            Ok::<_, Error>(out)
+        },
+    );
     env.add_filter("ternary", ternary);
     env.add_filter("mandatory", mandatory);
     env.add_filter("regex_replace", regex_replace);
@@ -125,9 +208,21 @@ fn parse_py_int(s: &str, base: u32) -> Option<i64> {
 }
 
 /// Jinja2's `int(value, default=0, base=10)`.
-fn to_int(value: MjValue, default: Option<i64>, base: Option<u32>) -> Result<MjValue, Error> {
-    let default = default.unwrap_or(0);
-    let base = base.unwrap_or(10);
+fn to_int(
+    value: MjValue,
+    default: Option<i64>,
+    base: Option<u32>,
+    kwargs: Kwargs,
+) -> Result<MjValue, Error> {
+    defined(&value)?;
+    let default = match kwargs.get::<Option<i64>>("default")? {
+        Some(d) => d,
+        None => default.unwrap_or(0),
+    };
+    let base = match kwargs.get::<Option<u32>>("base")? {
+        Some(b) => b,
+        None => base.unwrap_or(10),
+    };
     if !(2..=36).contains(&base) {
         return Err(err("int(): base must be >= 2 and <= 36"));
     }
@@ -184,6 +279,7 @@ fn parse_py_float(s: &str) -> Option<f64> {
 
 /// Jinja2's `float(value, default=0.0)`.
 fn to_float(value: MjValue, default: Option<f64>) -> Result<f64, Error> {
+    defined(&value)?;
     let default = default.unwrap_or(0.0);
     Ok(match value.kind() {
         ValueKind::Bool => f64::from(u8::from(value.is_true())),
@@ -507,12 +603,7 @@ fn write_json_compact(v: &Value, out: &mut String) {
 fn yaml_flow_doc(v: &Value) -> String {
     let mut out = String::new();
     yaml_flow(v, &mut out);
-    let plain_scalar =
-        !matches!(v, Value::List(_) | Value::Map(_)) && !out.starts_with(['\'', '"']);
     out.push('\n');
-    if plain_scalar {
-        out.push_str("...\n");
-    }
     out
 }
 

@@ -13,6 +13,7 @@
 mod convert;
 mod filters;
 mod objects;
+mod source;
 #[cfg(test)]
 mod tests;
 
@@ -231,9 +232,19 @@ fn lookup_var(host: &str, name: &str) -> Result<Option<Looked>, TemplateError> {
     if !needs_render(raw) {
         return Ok(Some((raw.clone(), false)));
     }
-    let key = (host.to_string(), name.to_string());
+    guarded(host, name, || render_value(raw, host)).map(|v| Some((v, false)))
+}
+
+/// Renders the variable (or element) at `path` of `host` once per call: cached, and with the
+/// cycle and depth checks that turn a self-reference into an error instead of a stack overflow.
+fn guarded(
+    host: &str,
+    path: &str,
+    render: impl FnOnce() -> Result<Value, TemplateError>,
+) -> Result<Value, TemplateError> {
+    let key = (host.to_string(), path.to_string());
     if let Some(hit) = with_state(|s| s.rendered.get(&key).cloned()).flatten() {
-        return Ok(Some((hit, false)));
+        return Ok(hit);
     }
     let entered = with_state(|s| {
         if s.active_set.contains(&key) {
@@ -249,7 +260,7 @@ fn lookup_var(host: &str, name: &str) -> Result<Option<Looked>, TemplateError> {
                     }
                 })
                 .collect();
-            chain.push(name.to_string());
+            chain.push(path.to_string());
             Err(TemplateError::new(format!(
                 "recursive loop detected in template: {}",
                 chain.join(" -> ")
@@ -273,7 +284,7 @@ fn lookup_var(host: &str, name: &str) -> Result<Option<Looked>, TemplateError> {
             ));
         }
     }
-    let result = render_value(raw, host);
+    let result = render();
     with_state(|s| {
         s.active.pop();
         s.active_set.remove(&key);
@@ -281,7 +292,22 @@ fn lookup_var(host: &str, name: &str) -> Result<Option<Looked>, TemplateError> {
             s.rendered.insert(key.clone(), v.clone());
         }
     });
-    result.map(|v| Some((v, false)))
+    result
+}
+
+/// Variable `name` of `host` as a template value: containers with templates stay lazy (their
+/// elements are rendered on access, as in Ansible: `{{ m.a }}` works when `m.b` would fail).
+fn lazy_var(host: &str, name: &str) -> Result<Option<MjValue>, TemplateError> {
+    if !matches!(
+        name,
+        "inventory_hostname" | "inventory_hostname_short" | "group_names"
+    ) && let Some(vars) = host_vars_of(host)
+        && let Some(raw @ (Value::List(_) | Value::Map(_))) = vars.get(name)
+        && needs_render(raw)
+    {
+        return Ok(Some(objects::Lazy::new_value(host, name, raw)));
+    }
+    Ok(lookup_var(host, name)?.map(|(v, _)| convert::to_mj(&v)))
 }
 
 /// Renders a value in the context of `host` (needs a call to be installed).
@@ -343,8 +369,9 @@ fn env() -> &'static Environment<'static> {
 /// printed expression, else the text (`None` when nothing at all was output, as Ansible).
 fn render_str(source: &str, host: &str) -> Result<Value, TemplateError> {
     let env = env();
+    let prepared = source::raw_expression_strings(source);
     let tmpl = env
-        .template_from_str(source)
+        .template_from_str(&prepared)
         .map_err(|e| TemplateError::new(describe_error(&e)))?;
     let depth = with_state(|s| {
         s.captures.push(Vec::new());
@@ -390,6 +417,12 @@ fn render_str(source: &str, host: &str) -> Result<Value, TemplateError> {
         return Err(TemplateError::new(
             "a vault-encrypted value cannot be part of a larger text (stackctl does not decrypt it here)",
         ));
+    }
+    // Jinja drops one trailing newline of the source; Ansible puts it back on text results
+    // (verified: "a\n{{ 1 }}\n" → "a\n1\n", while "{{ 1 }}\n" → 1).
+    let mut text = text;
+    if source.ends_with('\n') && !text.ends_with('\n') {
+        text.push('\n');
     }
     Ok(protect(Value::Str(text)))
 }

@@ -1,6 +1,10 @@
 //! Lazy template objects: a host's variable context, `hostvars`, and opaque vault values.
 
-use super::{convert, groups_value, host_vars_of, lookup_var, with_provider, with_state};
+use super::{
+    TemplateError, convert, groups_value, guarded, has_markers, host_vars_of, lazy_var,
+    needs_render, render_str, with_provider, with_state,
+};
+use crate::value::Value;
 use minijinja::value::{Enumerator, Object, ObjectRepr};
 use minijinja::{Error, ErrorKind, Value as MjValue};
 use std::sync::Arc;
@@ -43,12 +47,12 @@ impl Object for HostCtx {
             }
         }
         with_state(|s| s.last_undefined = false);
-        let found = lookup_var(&self.host, name);
+        let found = lazy_var(&self.host, name);
         let undefined = with_state(|s| std::mem::take(&mut s.last_undefined)).unwrap_or(false);
         match found {
-            Ok(Some((v, _))) => {
+            Ok(Some(v)) => {
                 with_state(|s| s.last_missing = None);
-                Some(convert::to_mj(&v))
+                Some(v)
             }
             Ok(None) => {
                 let msg = if self.root {
@@ -143,5 +147,91 @@ impl Object for VaultObj {
         Self: Sized + 'static,
     {
         f.write_str("<vault-encrypted value>")
+    }
+}
+
+/// The template value for a variable (or element) that failed to render: like Ansible, one that
+/// hit an undefined name is itself undefined (`{{ x | default('y') }}` works; the reason is kept
+/// for the message), any other failure is an error when used.
+fn failed(e: TemplateError, undefined: bool) -> Option<MjValue> {
+    if undefined {
+        with_state(|s| s.last_missing = Some(e.message.clone()));
+        None
+    } else {
+        Some(MjValue::from(Error::new(
+            ErrorKind::InvalidOperation,
+            e.message,
+        )))
+    }
+}
+
+/// A list or mapping variable that contains templates, rendered element by element on access.
+#[derive(Debug)]
+pub(crate) struct Lazy {
+    host: String,
+    path: String,
+    value: Value,
+}
+
+impl Lazy {
+    pub(crate) fn new_value(host: &str, path: &str, value: &Value) -> MjValue {
+        MjValue::from_object(Lazy {
+            host: host.to_string(),
+            path: path.to_string(),
+            value: value.clone(),
+        })
+    }
+
+    fn element(&self, key: &str, v: &Value) -> Option<MjValue> {
+        let path = format!("{}[{key}]", self.path);
+        match v {
+            Value::Str(s) if has_markers(s) => {
+                with_state(|s| s.last_undefined = false);
+                let result = guarded(&self.host, &path, || render_str(s, &self.host));
+                let undefined =
+                    with_state(|s| std::mem::take(&mut s.last_undefined)).unwrap_or(false);
+                match result {
+                    Ok(v) => Some(convert::to_mj(&v)),
+                    Err(e) => failed(e, undefined),
+                }
+            }
+            Value::List(_) | Value::Map(_) if needs_render(v) => {
+                Some(Lazy::new_value(&self.host, &path, v))
+            }
+            other => Some(convert::to_mj(other)),
+        }
+    }
+}
+
+impl Object for Lazy {
+    fn repr(self: &Arc<Self>) -> ObjectRepr {
+        match self.value {
+            Value::List(_) => ObjectRepr::Seq,
+            _ => ObjectRepr::Map,
+        }
+    }
+
+    fn get_value(self: &Arc<Self>, key: &MjValue) -> Option<MjValue> {
+        match &self.value {
+            Value::List(items) => {
+                let i = key.as_usize()?;
+                self.element(&i.to_string(), items.get(i)?)
+            }
+            Value::Map(m) => {
+                let k = key.as_str()?;
+                self.element(&format!("'{k}'"), m.get(k)?)
+            }
+            _ => None,
+        }
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        match &self.value {
+            Value::List(items) => Enumerator::Seq(items.len()),
+            Value::Map(m) => {
+                Enumerator::Values(m.keys().map(|k| MjValue::from(k.as_str())).collect())
+            }
+            _ => Enumerator::Empty,
+        }
     }
 }

@@ -87,6 +87,21 @@ fn inv() -> Inv {
                 ),
                 ("chain1", s("{{ chain2 }}-1")),
                 ("chain2", s("{{ inventory_hostname_short }}-2")),
+                (
+                    "mm",
+                    Value::Map(
+                        [
+                            ("a".to_string(), s("{{ 1 }}")),
+                            ("b".to_string(), s("{{ missing }}")),
+                        ]
+                        .into_iter()
+                        .collect(),
+                    ),
+                ),
+                (
+                    "ll",
+                    Value::List(vec![s("{{ ll[1] }}"), s("{{ ll[0] }}"), s("{{ domain }}")]),
+                ),
             ],
         )
         .host(
@@ -334,7 +349,7 @@ fn ansible_filters() {
     // var-probe p13: "'a b'|False|YWJj|{\"a\": 1, \"b\": \"x\"}|a-b|1|5|0|1"
     assert_eq!(
         ok(
-            "{{ 'a b' | quote }}|{{ 'no' | bool }}|{{ 'abc' | b64encode }}|{{ {'a':1,'b':'x'} | to_json }}|{{ 'a.b' | regex_replace('\\\\.', '-') }}|{{ 'a' | ternary(1,2) }}|{{ '5' | int }}|{{ 'x' | int }}|{{ '1.5' | int }}"
+            "{{ 'a b' | quote }}|{{ 'no' | bool }}|{{ 'abc' | b64encode }}|{{ {'a':1,'b':'x'} | to_json }}|{{ 'a.b' | regex_replace('\\.', '-') }}|{{ 'a' | ternary(1,2) }}|{{ '5' | int }}|{{ 'x' | int }}|{{ '1.5' | int }}"
         ),
         s("'a b'|False|YWJj|{\"a\": 1, \"b\": \"x\"}|a-b|1|5|0|1")
     );
@@ -389,6 +404,105 @@ fn ansible_filters() {
         ok("{{ 'abc'.upper() }}{{ 'a,b'.split(',') }}"),
         s("ABC['a', 'b']")
     ); // p18
+}
+
+#[test]
+fn containers_are_lazy_in_the_context() {
+    // var-probe q01: mm: {a: "{{ 1 }}", b: "{{ missing }}"}, "{{ mm.a }}" → 1;
+    // q13: "{{ hostvars['h1'].mm.a }}" → 1; q21: "{{ mm }}" has the error for b.
+    assert_eq!(ok("{{ mm.a }}"), Value::Int(1));
+    assert_eq!(ok("{{ mm['a'] + 1 }}"), Value::Int(2));
+    assert_eq!(ok("{{ hostvars['web1.example.com'].mm.a }}"), Value::Int(1));
+    assert_eq!(ok("{{ mm.b | default('d') }}"), s("d"));
+    assert_eq!(fail("{{ mm }}"), "'missing' is undefined");
+    assert_eq!(ok("{{ ll[2] }}"), s("example.org"));
+    assert_eq!(ok("{{ ll | length }}"), Value::Int(3));
+    let msg = fail("{{ ll[0] }}");
+    assert!(
+        msg.starts_with("recursive loop detected in template"),
+        "{msg}"
+    );
+    // q02: a variable whose template is undefined is not defined.
+    assert_eq!(ok("{{ aa is defined }}"), Value::Bool(false));
+}
+
+#[test]
+fn whitespace_and_newlines() {
+    // var-probe q03: "{{ 1 }}\n" → 1; q14: "a\n{{ 1 }}\n" → "a\n1\n"; q04: "{{- 1 -}}  " → 1.
+    assert_eq!(ok("{{ 1 }}\n"), Value::Int(1));
+    assert_eq!(ok("a\n{{ 1 }}\n"), s("a\n1\n"));
+    assert_eq!(ok("{{- 1 -}}  "), Value::Int(1));
+}
+
+#[test]
+fn expressions_like_python() {
+    // var-probe q08: "5.0|3|abab|x|[1, 2, 3]|1024".
+    assert_eq!(
+        ok(
+            "{{ 10 / 2 }}|{{ 7 // 2 }}|{{ 'ab' * 2 }}|{{ true and 'x' }}|{{ [1,2] + [3] }}|{{ 2 ** 10 }}"
+        ),
+        s("5.0|3|abab|x|[1, 2, 3]|1024")
+    );
+    // q18: "{{ 'x' ~ none }}" → "xNone"; q19: "{{ [none] }}x" → "[None]x".
+    assert_eq!(ok("{{ 'x' ~ none }}"), s("xNone"));
+    assert_eq!(ok("{{ [none] }}x"), s("[None]x"));
+    // q23: a loop prints several values: text.
+    assert_eq!(ok("{% for i in [1,2] %}{{ i }}{% endfor %}"), s("12"));
+    // q12, q11.
+    assert_eq!(ok("{{ 'a' if missing is defined else 'b' }}"), s("b"));
+    assert_eq!(ok("{{ domain.attr | default('z') }}"), s("z"));
+    // q09: "{{ 'x' if false }}" fails in Ansible (undefined result); q10: filters on undefined fail.
+    assert!(r("{{ 'x' if false }}").is_err());
+    assert_eq!(fail("{{ missing | lower }}"), "'missing' is undefined");
+    assert_eq!(fail("{{ missing | length }}"), "'missing' is undefined");
+}
+
+#[test]
+fn more_filters() {
+    // var-probe q06: "{{ '0x1A' | int(base=16) }}" → 26; q28: "42100001".
+    assert_eq!(ok("{{ '0x1A' | int(base=16) }}"), Value::Int(26));
+    assert_eq!(
+        ok("{{ ' 42 ' | int }}{{ '1e3' | int }}{{ 'True' | int }}{{ true | int }}"),
+        s("42100001")
+    );
+    // q16: to_yaml sorts keys, quotes what YAML would read differently.
+    assert_eq!(
+        ok(
+            "{{ {'b': 1, 'a': 2} | to_yaml }}{{ 'abc' | to_yaml }}{{ '5' | to_yaml }}{{ 'a b: c' | to_yaml }}"
+        ),
+        s("{a: 2, b: 1}\nabc\n'5'\n'a b: c'\n")
+    );
+    // q05, q17: to_json escapes non-ASCII.
+    assert_eq!(ok("{{ 'é' | to_json }}"), s("\"\\u00e9\""));
+    assert_eq!(ok("{{ ['x', 1] | to_json }}"), s("[\"x\", 1]"));
+    // q20.
+    assert_eq!(
+        ok(
+            "{{ 'AbC' | lower }}{{ 'a-b' | replace('-', '_') }}{{ 'a b c' | split }}{{ 'a,b' | split(',') }}"
+        ),
+        s("abca_b['a', 'b', 'c']['a', 'b']")
+    );
+    // q22, q24: Python regex replacement and group syntax.
+    assert_eq!(ok("{{ 'x' | regex_replace('(x)', '\\1\\1') }}"), s("xx"));
+    assert_eq!(
+        ok("{{ 'abc' | regex_search('(b)(c)', '\\2', '\\1') }}"),
+        Value::List(vec![s("c"), s("b")])
+    );
+    // q26: shlex.quote of '' and none; msg-probe: "{{ \"it's\" | quote }}" → 'it'"'"'s'.
+    assert_eq!(ok("{{ \"it's\" | quote }}"), s("'it'\"'\"'s'"));
+    assert_eq!(ok("{{ '' | quote }}{{ none | quote }}"), s("''''"));
+    // q27: recursive combine with list_merge.
+    let y = Value::List(vec![Value::Int(1), Value::Int(2)]);
+    let inner: Map = [("x".to_string(), Value::Int(1)), ("y".to_string(), y)]
+        .into_iter()
+        .collect();
+    let want: Map = [("a".to_string(), Value::Map(inner))].into_iter().collect();
+    assert_eq!(
+        ok(
+            "{{ {'a': {'x': 1, 'y': [1]}} | combine({'a': {'y': [2]}}, recursive=True, list_merge='append') }}"
+        ),
+        Value::Map(want)
+    );
 }
 
 #[test]
