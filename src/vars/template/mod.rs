@@ -61,7 +61,7 @@ impl TemplateError {
 
 /// Nested variable renders deeper than this are refused (a guard against runaway recursion that
 /// the cycle check cannot see, e.g. through ever-new hostvars lookups).
-const MAX_DEPTH: usize = 48;
+const MAX_DEPTH: usize = 32;
 
 /// True when `v` (recursively) contains a string with `{{`, `{%` or `{#` (never for Unsafe/Vault).
 pub fn needs_render(v: &Value) -> bool {
@@ -369,6 +369,12 @@ fn env() -> &'static Environment<'static> {
 /// printed expression, else the text (`None` when nothing at all was output, as Ansible).
 fn render_str(source: &str, host: &str) -> Result<Value, TemplateError> {
     let env = env();
+    if source::too_complex(source) {
+        return Err(TemplateError::new(format!(
+            "template too complex: more than {} operators in one expression",
+            source::MAX_TAG_OPERATORS
+        )));
+    }
     let prepared = source::raw_expression_strings(source);
     let tmpl = env
         .template_from_str(&prepared)

@@ -127,6 +127,62 @@ pub(crate) fn raw_expression_strings(source: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Operators allowed in one `{{ }}` / `{% %}` tag. minijinja parses and compiles long chains
+/// (`a.b.c…`, `x | f | f…`, `not not …`) recursively; far beyond any real inventory this limit
+/// keeps it off the end of the stack.
+pub(crate) const MAX_TAG_OPERATORS: usize = 100;
+
+/// True when some tag of `source` has more than `MAX_TAG_OPERATORS` operators outside strings.
+pub(crate) fn too_complex(source: &str) -> bool {
+    let bytes = source.as_bytes();
+    let mut i = 0;
+    let mut in_tag = false;
+    let mut quote = 0u8;
+    let mut ops = 0usize;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if !in_tag {
+            if b == b'{' && matches!(bytes.get(i + 1), Some(b'{') | Some(b'%')) {
+                in_tag = true;
+                ops = 0;
+                i += 2;
+                continue;
+            }
+        } else if quote != 0 {
+            if b == b'\\' {
+                i += 1;
+            } else if b == quote {
+                quote = 0;
+            }
+        } else {
+            match b {
+                b'\'' | b'"' => quote = b,
+                b'}' | b'%' if bytes.get(i + 1) == Some(&b'}') => {
+                    in_tag = false;
+                    i += 2;
+                    continue;
+                }
+                b'.' | b'|' | b'[' | b'(' | b'{' | b'-' | b'+' | b'~' | b'*' | b'/' | b'%'
+                | b'<' | b'>' | b'=' | b'!' => ops += 1,
+                b'n' | b'a' | b'o' | b'i'
+                    if (i == 0 || !bytes[i - 1].is_ascii_alphanumeric())
+                        && ["not", "and", "or", "is", "in", "if"]
+                            .iter()
+                            .any(|w| source[i..].starts_with(w)) =>
+                {
+                    ops += 1
+                }
+                _ => {}
+            }
+            if ops > MAX_TAG_OPERATORS {
+                return true;
+            }
+        }
+        i += 1;
+    }
+    false
+}
+
 fn source_slice(chars: &[char], i: usize, n: usize) -> String {
     chars[i..(i + n).min(chars.len())].iter().collect()
 }

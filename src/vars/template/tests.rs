@@ -526,3 +526,100 @@ proptest::proptest! {
         let _ = r(&t);
     }
 }
+
+fn adversarial(kind: &str) -> String {
+    match kind {
+        "list" => format!("{{{{ {}1{} }}}}", "[".repeat(3000), "]".repeat(3000)),
+        "parens" => format!("{{{{ {}1{} }}}}", "(".repeat(3000), ")".repeat(3000)),
+        "ifs" => format!(
+            "{}x{}",
+            "{% if true %}".repeat(500),
+            "{% endif %}".repeat(500)
+        ),
+        "attrs" => format!("{{{{ a{} | default(1) }}}}", ".b".repeat(5000)),
+        "filters" => format!("{{{{ 'a'{} }}}}", " | lower".repeat(2000)),
+        "nots" => format!("{{{{ {}1 }}}}", "not ".repeat(3000)),
+        "minus" => format!("{{{{ {}1 }}}}", "-".repeat(3000)),
+        _ => unreachable!(),
+    }
+}
+
+#[test]
+fn adversarial_list() {
+    let _ = r(&adversarial("list"));
+}
+#[test]
+fn adversarial_parens() {
+    let _ = r(&adversarial("parens"));
+}
+#[test]
+fn adversarial_ifs() {
+    let _ = r(&adversarial("ifs"));
+}
+#[test]
+fn adversarial_attrs() {
+    let _ = r(&adversarial("attrs"));
+}
+#[test]
+fn adversarial_filters() {
+    let _ = r(&adversarial("filters"));
+}
+#[test]
+fn adversarial_nots() {
+    let _ = r(&adversarial("nots"));
+}
+#[test]
+fn adversarial_minus() {
+    let _ = r(&adversarial("minus"));
+}
+
+#[test]
+fn long_hostvars_chains_are_cut_off() {
+    // h0 → h1 → … → h199 through hostvars: refused past the nesting limit, never a stack overflow.
+    let mut p = Inv::default();
+    for i in 0..200 {
+        p = p.host(
+            &format!("h{i}"),
+            &[("v", s(&format!("{{{{ hostvars['h{}'].v }}}}", i + 1)))],
+        );
+    }
+    p = p.host("h200", &[("v", Value::Int(7))]);
+    let e = render_var("v", "h0", &p).unwrap_err();
+    assert!(e.message.contains("recursive loop detected"), "{e}");
+    // A short chain works.
+    assert_eq!(render_var("v", "h195", &p).unwrap(), Some(Value::Int(7)));
+}
+
+#[test]
+fn deepest_allowed_nesting_fits_a_small_stack() {
+    // 31 nested variable renders, each with an expression just under the operator limit, on a
+    // 1 MiB thread: no overflow.
+    let mut p = Inv::default();
+    let depth = MAX_DEPTH - 1;
+    let chain = ".b".repeat(source::MAX_TAG_OPERATORS - 10);
+    for i in 0..depth {
+        p = p.host(
+            &format!("h{i}"),
+            &[(
+                "v",
+                s(&format!(
+                    "{{{{ hostvars['h{}'].v }}}}{{{{ x{chain} | default('') }}}}",
+                    i + 1
+                )),
+            )],
+        );
+    }
+    p = p.host(&format!("h{depth}"), &[("v", Value::Int(7))]);
+    let got = std::thread::Builder::new()
+        .stack_size(1 << 20)
+        .spawn(move || render_var("v", "h0", &p).map_err(|e| e.to_string()))
+        .unwrap()
+        .join()
+        .unwrap();
+    assert_eq!(got, Ok(Some(s("7"))));
+    let msg = fail(&format!(
+        "{{{{ x{} }}}}",
+        ".b".repeat(source::MAX_TAG_OPERATORS + 1)
+    ));
+    assert!(msg.starts_with("template too complex"), "{msg}");
+}
