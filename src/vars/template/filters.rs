@@ -142,7 +142,41 @@ pub(crate) fn register(env: &mut Environment<'static>) {
         Ok::<_, Error>(basename(&text(&v)?).to_string())
     });
     env.add_filter("dirname", |v: MjValue| Ok::<_, Error>(dirname(&text(&v)?)));
+    env.add_function(
+        "lookup",
+        |name: String, terms: Rest<String>, kwargs: Kwargs| {
+            let values = run_lookup(&name, &terms, &kwargs)?;
+            if kwargs.get::<Option<bool>>("wantlist")?.unwrap_or(false) {
+                return Ok::<_, Error>(MjValue::from(values));
+            }
+            Ok(MjValue::from(values.join(",")))
+        },
+    );
+    let query = |name: String, terms: Rest<String>, kwargs: Kwargs| {
+        Ok::<_, Error>(MjValue::from(run_lookup(&name, &terms, &kwargs)?))
+    };
+    env.add_function("query", query);
+    env.add_function("q", query);
     env.set_unknown_method_callback(str_methods);
+}
+
+/// The lookup plugins stackctl supports: `env` (`ansible.builtin.env`), with `default=`.
+fn run_lookup(name: &str, terms: &[String], kwargs: &Kwargs) -> Result<Vec<String>, Error> {
+    match name {
+        "env" | "ansible.builtin.env" | "ansible.legacy.env" => {
+            let default = kwargs.get::<Option<String>>("default")?.unwrap_or_default();
+            Ok(terms
+                .iter()
+                .map(|t| match std::env::var_os(t) {
+                    Some(v) => v.to_string_lossy().into_owned(),
+                    None => default.clone(),
+                })
+                .collect())
+        }
+        other => Err(err(format!(
+            "lookup plugin '{other}' is not supported by stackctl (only 'env')"
+        ))),
+    }
 }
 
 /// `default(value, default='', boolean=False)`: the default when `value` is undefined (or, in

@@ -339,6 +339,14 @@ fn env() -> &'static Environment<'static> {
         // `last_missing`); our own messages do not need it.
         env.set_debug(false);
         env.set_recursion_limit(64);
+        // Ansible's Jinja environment has `trim_blocks=True` (verified:
+        // "{% if true %}\nx\n{% endif %}" → "x\n").
+        if let Ok(syntax) = minijinja::syntax::SyntaxConfig::builder()
+            .trim_blocks(true)
+            .build()
+        {
+            env.set_syntax(syntax);
+        }
         env.set_formatter(|out, _state, value| {
             if value.is_undefined() {
                 return Err(minijinja::Error::from(ErrorKind::UndefinedError));

@@ -623,3 +623,52 @@ fn deepest_allowed_nesting_fits_a_small_stack() {
     ));
     assert!(msg.starts_with("template too complex"), "{msg}");
 }
+
+#[test]
+fn env_lookup() {
+    // var-probe (inv5.yml, HOME=/root USER=u1): lookup('env', 'HOME') → "/root";
+    // unset → ""; default='dflt' → "dflt"; query → ["/root"]; two terms → "/root,u1".
+    let home = std::env::var("HOME").unwrap_or_default();
+    assert_eq!(ok("{{ lookup('env', 'HOME') }}"), s(&home));
+    assert_eq!(
+        ok("{{ lookup('ansible.builtin.env', 'HOME') }}/.ssh/id"),
+        s(&format!("{home}/.ssh/id"))
+    );
+    assert_eq!(
+        ok("{{ lookup('env', 'STACKCTL_SURELY_UNSET_VAR') }}"),
+        s("")
+    );
+    assert_eq!(
+        ok("{{ lookup('env', 'STACKCTL_SURELY_UNSET_VAR', default='dflt') }}"),
+        s("dflt")
+    );
+    assert_eq!(
+        ok("{{ query('env', 'HOME') }}"),
+        Value::List(vec![s(&home)])
+    );
+    assert_eq!(
+        ok("{{ lookup('env', 'HOME', 'HOME') }}"),
+        s(&format!("{home},{home}"))
+    );
+    assert!(fail("{{ lookup('file', '/etc/hostname') }}").contains("not supported"));
+}
+
+#[test]
+fn blocks_and_more_builtins() {
+    // var-probe inv6.yml: t1 "{% if true %}\nx\n{% endif %}" → "x\n" (trim_blocks);
+    // t2 "  {% if true %}x{% endif %}" → "  x"; t5 → "aBc"; t6 → "[1, 3][1]['A']"; t7 → 1;
+    // t8 → true; t9 → "web1" for our host.
+    assert_eq!(ok("{% if true %}\nx\n{% endif %}"), s("x\n"));
+    assert_eq!(ok("  {% if true %}x{% endif %}"), s("  x"));
+    assert_eq!(ok("{{ 'abc' | replace('b', 'B', 1) }}"), s("aBc"));
+    assert_eq!(
+        ok("{{ [3,1] | sort }}{{ [1,1] | unique }}{{ ['a'] | map('upper') | list }}"),
+        s("[1, 3][1]['A']")
+    );
+    assert_eq!(
+        ok("{{ 1 if inventory_hostname == 'web1.example.com' else 2 }}"),
+        Value::Int(1)
+    );
+    assert_eq!(ok("{{ 'bastion' in groups['all'] }}"), Value::Bool(true));
+    assert_eq!(ok("{{ (inventory_hostname.split('.'))[0] }}"), s("web1"));
+}
