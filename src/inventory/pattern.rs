@@ -1,17 +1,615 @@
-//! Host patterns (ansible-inventory.md §10): `all`, globs, `~regex`, `a:b`, `a:&b`, `a:!b`,
+//! Host patterns (ansible-inventory.md §9, §10): `all`, globs, `~regex`, `a:b`, `a:&b`, `a:!b`,
 //! subscripts `g[0]`, `g[1:3]`, `g[-1]`, comma lists, and `--limit @file`.
+//!
+//! Written from observed behaviour of ansible-core 2.19 (`ansible PAT --list-hosts`).
+//!
+//! Errors (`Err(String)`) are the cases where Ansible raises while evaluating a pattern: an
+//! invalid `~regex`, a single-index subscript out of range, an empty piece such as a bare `!`.
+//! `ansible PAT` without `--limit` turns such an error into "No hosts matched, nothing to do";
+//! with `--limit` (or in `--limit` itself) it is fatal.
 
 use super::Inventory;
+use super::model::LOCALHOST_NAMES;
+use regex::Regex;
+use std::collections::HashSet;
+use std::path::Path;
+use std::sync::OnceLock;
 
-/// The hosts `pattern` selects, in Ansible's order. Warnings for pieces matching nothing are
-/// pushed to `warnings`.
+/// The hosts `pattern` selects, in Ansible's order (`get_hosts`, no limit). Warnings for pieces
+/// matching nothing are pushed to `warnings`; an evaluation error (see module docs) is pushed
+/// to `warnings` too and yields no hosts.
 pub fn select(inv: &Inventory, pattern: &str, warnings: &mut Vec<String>) -> Vec<String> {
-    let _ = warnings;
-    if pattern == "all" || pattern == "*" {
-        return inv.group_hosts("all");
+    match try_select(inv, pattern, warnings) {
+        Ok(hosts) => hosts,
+        Err(e) => {
+            warnings.push(e);
+            Vec::new()
+        }
     }
-    if inv.hosts.contains_key(pattern) {
-        return vec![pattern.to_string()];
+}
+
+/// Like [`select`] but reports evaluation errors.
+pub fn try_select(
+    inv: &Inventory,
+    pattern: &str,
+    warnings: &mut Vec<String>,
+) -> Result<Vec<String>, String> {
+    let mut state = Eval::new(inv, warnings);
+    state.evaluate(&split_pattern(pattern))
+}
+
+/// Keeps the hosts of `hosts` that the `--limit` pattern `limit` selects (§10.4). Pieces
+/// `@FILE` read one pattern per line from FILE (relative to `cwd`, blank lines ignored).
+pub fn apply_limit(
+    inv: &Inventory,
+    hosts: Vec<String>,
+    limit: &str,
+    cwd: &Path,
+    warnings: &mut Vec<String>,
+) -> Result<Vec<String>, String> {
+    let pieces = limit_pieces(limit, cwd)?;
+    let mut state = Eval::new(inv, warnings);
+    // An implicit localhost already selected is the one every localhost-like name maps to.
+    state.implicit = hosts
+        .iter()
+        .find(|h| is_localhost_name(h) && !state.is_real_host(h))
+        .cloned();
+    let allowed: HashSet<String> = state.evaluate(&pieces)?.into_iter().collect();
+    Ok(hosts.into_iter().filter(|h| allowed.contains(h)).collect())
+}
+
+/// `ansible PAT [-l LIMIT] --list-hosts`: the pattern, intersected with the limit; when that is
+/// empty and the whole pattern is a localhost-like name, that name (Ansible's `list_hosts`).
+pub fn list_hosts(
+    inv: &Inventory,
+    pattern: &str,
+    limit: Option<&str>,
+    cwd: &Path,
+    warnings: &mut Vec<String>,
+) -> Result<Vec<String>, String> {
+    let mut state = Eval::new(inv, warnings);
+    let mut hosts = state.evaluate(&split_pattern(pattern))?;
+    if let Some(limit) = limit {
+        let pieces = limit_pieces(limit, cwd)?;
+        let allowed: HashSet<String> = state.evaluate(&pieces)?.into_iter().collect();
+        hosts.retain(|h| allowed.contains(h));
     }
-    inv.group_hosts(pattern)
+    if hosts.is_empty() && is_localhost_name(pattern) {
+        hosts.push(pattern.to_string());
+    }
+    Ok(hosts)
+}
+
+fn is_localhost_name(s: &str) -> bool {
+    LOCALHOST_NAMES.contains(&s)
+}
+
+/// Splits `--limit` like a pattern and replaces `@FILE` pieces by the file's stripped, non-blank
+/// lines (each line is one pattern piece, not split further).
+fn limit_pieces(limit: &str, cwd: &Path) -> Result<Vec<String>, String> {
+    let mut out = Vec::new();
+    for piece in split_pattern(limit) {
+        let Some(file) = piece.strip_prefix('@') else {
+            out.push(piece);
+            continue;
+        };
+        let path = cwd.join(file);
+        if !path.exists() {
+            return Err(format!("Unable to find limit file b'{file}'"));
+        }
+        if path.is_dir() {
+            return Err(format!(
+                "Limit starting with \"@\" must be a file, not a directory: b'{file}'"
+            ));
+        }
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| format!("Unable to read limit file {file}: {e}"))?;
+        out.extend(
+            text.split('\n')
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(String::from),
+        );
+    }
+    Ok(out)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Splitting (§10.1)
+
+/// Splits a pattern string into pieces: on commas if there is one; else the whole string when
+/// it parses as an address (`host[:port]`, IPv6, ranges); else on `:` and whitespace outside
+/// complete `[...]` groups (an unmatched `[` or `]` is dropped). Pieces are trimmed, empty ones
+/// dropped.
+pub fn split_pattern(pattern: &str) -> Vec<String> {
+    let pieces: Vec<String> = if pattern.contains(',') {
+        pattern.split(',').map(String::from).collect()
+    } else if is_address(pattern) {
+        vec![pattern.to_string()]
+    } else {
+        colon_split(pattern)
+    };
+    pieces
+        .into_iter()
+        .map(|p| p.trim().to_string())
+        .filter(|p| !p.is_empty())
+        .collect()
+}
+
+/// Runs of (characters other than whitespace, `:`, `[`, `]`) or complete `[...]` groups.
+fn colon_split(s: &str) -> Vec<String> {
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '['
+            && let Some(off) = chars[i + 1..].iter().position(|&x| x == ']')
+        {
+            cur.extend(&chars[i..=i + 1 + off]);
+            i += off + 2;
+            continue;
+        }
+        if c.is_whitespace() || c == ':' || c == '[' || c == ']' {
+            if !cur.is_empty() {
+                out.push(std::mem::take(&mut cur));
+            }
+        } else {
+            cur.push(c);
+        }
+        i += 1;
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+struct AddressRegexes {
+    bracketed_hostport: Regex,
+    hostport: Regex,
+    ipv4: Regex,
+    ipv6: Regex,
+    label: Regex,
+}
+
+fn address_regexes() -> &'static AddressRegexes {
+    static RES: OnceLock<AddressRegexes> = OnceLock::new();
+    RES.get_or_init(|| {
+        let num_range = r"\[[0-9]+:[0-9]+(?::[0-9]+)?\]";
+        let hex_range = r"\[[0-9a-fA-F]+:[0-9a-fA-F]+(?::[0-9]+)?\]";
+        let alnum_range = r"\[(?:[a-zA-Z]:[a-zA-Z]|[0-9]+:[0-9]+)(?::[0-9]+)?\]";
+        let v6 = format!("(?:[0-9a-fA-F]{{1,4}}|{hex_range})");
+        let v4 = format!("(?:[01]?[0-9]{{1,2}}|2[0-4][0-9]|25[0-5]|{num_range})");
+        let ipv6 = [
+            format!("(?:{v6}:){{7}}{v6}"),
+            format!("(?:{v6}:){{1,6}}:"),
+            format!("(?:{v6}:)(?::{v6}){{1,6}}"),
+            format!("(?:{v6}:){{2}}(?::{v6}){{1,5}}"),
+            format!("(?:{v6}:){{3}}(?::{v6}){{1,4}}"),
+            format!("(?:{v6}:){{4}}(?::{v6}){{1,3}}"),
+            format!("(?:{v6}:){{5}}(?::{v6}){{1,2}}"),
+            format!("(?:{v6}:){{6}}(?::{v6})"),
+            format!(":(?::{v6}){{1,6}}"),
+            format!("{v6}?::"),
+            format!("(?:0:){{6}}(?:{v6}\\.){{3}}{v6}"),
+            format!("::(?:[fF]{{4}}:)?(?:{v6}\\.){{3}}{v6}"),
+            format!("(?:0:){{5}}[fF]{{4}}:(?:{v6}\\.){{3}}{v6}"),
+        ]
+        .join("|");
+        AddressRegexes {
+            bracketed_hostport: Regex::new(r"^\[(.+)\]:([0-9]+)$").unwrap(),
+            hostport: Regex::new(r"^((?:[^:\[\]]|\[[^\]]*\])*):([0-9]+)$").unwrap(),
+            ipv4: Regex::new(&format!(r"^(?:{v4}\.){{3}}{v4}$")).unwrap(),
+            ipv6: Regex::new(&format!("^(?:{ipv6})$")).unwrap(),
+            label: Regex::new(&format!(r"^(?:\w|{alnum_range})(?:[\w-]|{alnum_range})*$")).unwrap(),
+        }
+    })
+}
+
+/// True when `s` parses as `host[:port]`, `[host]:port`, IPv4/IPv6 or a DNS-like name, ranges
+/// allowed (the test that keeps `web1:22` or `::1` as one pattern piece).
+pub fn is_address(s: &str) -> bool {
+    let re = address_regexes();
+    let mut addr = s.to_string();
+    if let Some(c) = re.bracketed_hostport.captures(&addr) {
+        addr = c[1].to_string();
+    }
+    if let Some(c) = re.hostport.captures(&addr) {
+        addr = c[1].to_string();
+    }
+    re.ipv4.is_match(&addr) || re.ipv6.is_match(&addr) || is_hostname(&addr)
+}
+
+fn is_hostname(s: &str) -> bool {
+    let re = address_regexes();
+    s.split('.')
+        .all(|label| re.label.is_match(label) && !label.ends_with(['_', '-']))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Evaluation (§10.2)
+
+/// Plain pieces first (given order), then `&` pieces, then `!` pieces; `all` when no plain one.
+pub fn order_pieces(pieces: &[String]) -> Vec<String> {
+    let mut plain: Vec<String> = Vec::new();
+    let mut and: Vec<String> = Vec::new();
+    let mut not: Vec<String> = Vec::new();
+    for p in pieces.iter().filter(|p| !p.is_empty()) {
+        if p.starts_with('!') {
+            not.push(p.clone());
+        } else if p.starts_with('&') {
+            and.push(p.clone());
+        } else {
+            plain.push(p.clone());
+        }
+    }
+    if plain.is_empty() {
+        plain.push("all".into());
+    }
+    plain.into_iter().chain(and).chain(not).collect()
+}
+
+/// A parsed subscript: `[i]` or `[i:j]` / `[i:]` / `[i-j]` (end `None` = to the end).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Subscript {
+    Index(i64),
+    Range(i64, Option<i64>),
+}
+
+struct Eval<'a> {
+    inv: &'a Inventory,
+    warnings: &'a mut Vec<String>,
+    /// The implicit localhost created during this evaluation (Ansible keeps one per run).
+    implicit: Option<String>,
+}
+
+impl<'a> Eval<'a> {
+    fn new(inv: &'a Inventory, warnings: &'a mut Vec<String>) -> Self {
+        Eval {
+            inv,
+            warnings,
+            implicit: None,
+        }
+    }
+
+    fn is_real_host(&self, name: &str) -> bool {
+        self.inv.hosts.get(name).is_some_and(|h| !h.implicit)
+    }
+
+    fn evaluate(&mut self, pieces: &[String]) -> Result<Vec<String>, String> {
+        let mut hosts: Vec<String> = Vec::new();
+        for p in order_pieces(pieces) {
+            // Fast path: the piece, prefix included, is an inventory host name.
+            if self.is_real_host(&p) {
+                hosts.push(p);
+                continue;
+            }
+            let that = self.match_one(&p)?;
+            if p.starts_with('!') {
+                let that: HashSet<String> = that.into_iter().collect();
+                hosts.retain(|h| !that.contains(h));
+            } else if p.starts_with('&') {
+                let that: HashSet<String> = that.into_iter().collect();
+                hosts.retain(|h| that.contains(h));
+            } else {
+                let existing: HashSet<String> = hosts.iter().cloned().collect();
+                hosts.extend(that.into_iter().filter(|h| !existing.contains(h)));
+            }
+        }
+        let mut seen = HashSet::new();
+        hosts.retain(|h| seen.insert(h.clone()));
+        Ok(hosts)
+    }
+
+    fn match_one(&mut self, piece: &str) -> Result<Vec<String>, String> {
+        let pattern = piece.strip_prefix(['&', '!']).unwrap_or(piece);
+        if pattern.is_empty() {
+            // Ansible 2.19 crashes (IndexError) on a bare `!` / `&` piece.
+            return Err(format!(
+                "Invalid host pattern piece '{piece}': nothing after '{piece}'"
+            ));
+        }
+        let (expr, subscript) = split_subscript(pattern);
+        if matches!(subscript, Some((_, true))) {
+            self.warnings.push(
+                "Use [x:y] inclusive subscripts instead of [x-y] which has been removed".into(),
+            );
+        }
+        let hosts = self.enumerate(expr)?;
+        match subscript {
+            None => Ok(hosts),
+            Some((sub, _)) => apply_subscript(hosts, sub)
+                .ok_or_else(|| format!("No hosts matched the subscripted pattern '{pattern}'")),
+        }
+    }
+
+    /// Groups matching `expr` contribute their hosts (duplicates kept: subscripts index this
+    /// raw list); host names are matched too when no group matched or `expr` looks like a
+    /// glob/regex; then the implicit localhost; then the warning.
+    fn enumerate(&mut self, expr: &str) -> Result<Vec<String>, String> {
+        let matcher = Matcher::new(expr)?;
+        let mut results: Vec<String> = Vec::new();
+        let mut any_group = false;
+        for (name, _) in self.inv.groups.iter().filter(|(n, _)| matcher.is_match(n)) {
+            any_group = true;
+            results.extend(self.inv.group_hosts(name));
+        }
+        if !any_group || expr.starts_with('~') || expr.contains(['.', '?', '*', '[']) {
+            results.extend(
+                self.inv
+                    .hosts
+                    .values()
+                    .filter(|h| !h.implicit && matcher.is_match(&h.name))
+                    .map(|h| h.name.clone()),
+            );
+        }
+        if results.is_empty() && is_localhost_name(expr) {
+            results.push(self.localhost_for(expr));
+        }
+        if results.is_empty() && !any_group && expr != "all" {
+            self.warnings.push(format!(
+                "Could not match supplied host pattern, ignoring: {expr}"
+            ));
+        }
+        Ok(results)
+    }
+
+    /// The one localhost object: the first localhost-like inventory host, else the implicit one
+    /// created earlier in this run, else a new implicit one named as requested (§9).
+    fn localhost_for(&mut self, name: &str) -> String {
+        if let Some(h) = self.inv.localhost_entry() {
+            return h.to_string();
+        }
+        self.implicit
+            .get_or_insert_with(|| name.to_string())
+            .clone()
+    }
+}
+
+/// Splits `P[sub]` into (`P`, subscript, used the deprecated `-` form). `~regex` never has one.
+fn split_subscript(pattern: &str) -> (&str, Option<(Subscript, bool)>) {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    if pattern.starts_with('~') {
+        return (pattern, None);
+    }
+    let re = RE.get_or_init(|| {
+        Regex::new(r"^(.+)\[(?:(-?[0-9]+)|([0-9]+)([:-])([0-9]*))\]$").expect("valid regex")
+    });
+    let Some(c) = re.captures(pattern) else {
+        return (pattern, None);
+    };
+    let expr = c.get(1).map_or("", |m| m.as_str());
+    let num = |s: &str| -> i64 {
+        s.parse::<i64>().unwrap_or(if s.starts_with('-') {
+            i64::MIN
+        } else {
+            i64::MAX
+        })
+    };
+    if let Some(idx) = c.get(2) {
+        return (expr, Some((Subscript::Index(num(idx.as_str())), false)));
+    }
+    let start = num(&c[3]);
+    let end = match &c[5] {
+        "" => None,
+        e => Some(num(e)),
+    };
+    (expr, Some((Subscript::Range(start, end), &c[4] == "-")))
+}
+
+/// Applies a subscript; `None` = Ansible's IndexError (single index out of range).
+/// Quirk kept: an end of `0` (`[2:0]`) means "just the start index".
+fn apply_subscript(hosts: Vec<String>, sub: Subscript) -> Option<Vec<String>> {
+    let len = hosts.len() as i64;
+    let index = |i: i64| -> Option<Vec<String>> {
+        let i = if i < 0 { i.checked_add(len)? } else { i };
+        (0..len)
+            .contains(&i)
+            .then(|| vec![hosts[i as usize].clone()])
+    };
+    match sub {
+        Subscript::Index(i) | Subscript::Range(i, Some(0)) => index(i),
+        Subscript::Range(start, end) => {
+            let end_excl = match end {
+                None => len,
+                Some(e) => e.saturating_add(1),
+            };
+            let (s, e) = (start.clamp(0, len), end_excl.clamp(0, len));
+            Some(if s < e {
+                hosts[s as usize..e as usize].to_vec()
+            } else {
+                Vec::new()
+            })
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Matching names: shell globs (Python fnmatch) and `~regex` (Python re.match)
+
+/// A compiled group/host name matcher for one pattern piece.
+pub struct Matcher {
+    re: Option<Regex>,
+}
+
+impl Matcher {
+    /// `~re` → regex anchored at the start only; anything else → whole-name shell glob.
+    pub fn new(expr: &str) -> Result<Matcher, String> {
+        if let Some(re) = expr.strip_prefix('~') {
+            let re = python_regex_to_rust(re);
+            return match Regex::new(&re) {
+                Ok(r) => Ok(Matcher { re: Some(r) }),
+                Err(e) => Err(format!(
+                    "Invalid host list pattern: {expr} (stackctl uses Rust regex syntax, which has \
+                     no look-around or back-references: {})",
+                    e.to_string().lines().last().unwrap_or_default().trim()
+                )),
+            };
+        }
+        let re = glob_to_regex(expr);
+        Ok(Matcher {
+            re: re.map(|r| Regex::new(&r).expect("glob translation is valid regex")),
+        })
+    }
+
+    pub fn is_match(&self, name: &str) -> bool {
+        match &self.re {
+            // Python re.match: a match must start at 0; a leftmost match exists at 0 iff any does.
+            Some(re) => re.find(name).is_some_and(|m| m.start() == 0),
+            None => false,
+        }
+    }
+}
+
+/// Rewrites the few Python-only spellings that have a Rust equivalent (`\Z` → `\z`).
+fn python_regex_to_rust(re: &str) -> String {
+    let mut out = String::with_capacity(re.len());
+    let mut chars = re.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            match chars.next() {
+                Some('Z') => out.push_str("\\z"),
+                Some(n) => {
+                    out.push('\\');
+                    out.push(n);
+                }
+                None => out.push('\\'),
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Translates a shell glob with Python `fnmatch` semantics into an anchored Rust regex:
+/// `*`, `?`, `[seq]`, `[!seq]`; no backslash escapes, no braces; an unclosed `[` is literal.
+/// `None` = the glob can never match (a class whose ranges are all empty, e.g. `[z-a]`).
+pub fn glob_to_regex(glob: &str) -> Option<String> {
+    let chars: Vec<char> = glob.chars().collect();
+    let n = chars.len();
+    let mut out = String::from("^(?s:");
+    let mut i = 0;
+    while i < n {
+        let c = chars[i];
+        i += 1;
+        match c {
+            '*' => {
+                while i < n && chars[i] == '*' {
+                    i += 1;
+                }
+                out.push_str(".*");
+            }
+            '?' => out.push('.'),
+            '[' => {
+                let mut j = i;
+                if j < n && chars[j] == '!' {
+                    j += 1;
+                }
+                if j < n && chars[j] == ']' {
+                    j += 1;
+                }
+                while j < n && chars[j] != ']' {
+                    j += 1;
+                }
+                if j >= n {
+                    out.push_str("\\[");
+                    continue;
+                }
+                out.push_str(&class_to_regex(&chars[i..j])?);
+                i = j + 1;
+            }
+            c => push_literal(&mut out, c),
+        }
+    }
+    out.push_str(")$");
+    Some(out)
+}
+
+fn push_literal(out: &mut String, c: char) {
+    out.push_str(&format!("\\x{{{:X}}}", c as u32));
+}
+
+/// The body of `[...]` (without brackets) → a Rust class. `-` between two characters is a
+/// range unless it is the first character (after `!`) or the last; empty ranges are dropped.
+fn class_to_regex(body: &[char]) -> Option<String> {
+    let negated = body.first() == Some(&'!');
+    // Chunks separated by range hyphens: the first hyphen may not be the first class char
+    // (after `!`), and after a range the end char plus one more are skipped.
+    let mut chunks: Vec<Vec<char>> = Vec::new();
+    let mut start = 0;
+    let mut k = if negated { 2 } else { 1 };
+    while let Some(off) = body.get(k..).and_then(|s| s.iter().position(|&c| c == '-')) {
+        let pos = k + off;
+        chunks.push(body[start..pos].to_vec());
+        start = pos + 1;
+        k = pos + 3;
+    }
+    let last = body[start..].to_vec();
+    if last.is_empty() {
+        if let Some(prev) = chunks.last_mut() {
+            prev.push('-');
+        } else {
+            chunks.push(last);
+        }
+    } else {
+        chunks.push(last);
+    }
+    // Remove empty ranges (start > end), joining the neighbouring chunks.
+    let mut idx = chunks.len().saturating_sub(1);
+    while idx > 0 {
+        let (a, b) = (
+            chunks[idx - 1].last().copied(),
+            chunks[idx].first().copied(),
+        );
+        if let (Some(a), Some(b)) = (a, b)
+            && a > b
+        {
+            let tail: Vec<char> = chunks[idx][1..].to_vec();
+            chunks[idx - 1].pop();
+            chunks[idx - 1].extend(tail);
+            chunks.remove(idx);
+        }
+        idx -= 1;
+    }
+    let flat: Vec<char> = chunks.iter().flatten().copied().collect();
+    // Negation is decided on the class text after dropping empty ranges.
+    let negated = flat.first() == Some(&'!');
+    if chunks.len() == 1 && flat.is_empty() {
+        return None;
+    }
+    if chunks.len() == 1 && flat == ['!'] {
+        return Some("(?s:.)".into());
+    }
+    let mut items = String::new();
+    // `!` alone before a hyphen: the hyphen right after the negation is a literal `-`, and
+    // the next chunk's first character is then a plain member, not a range end.
+    let lone_bang = negated && chunks[0].len() == 1 && chunks.len() > 1;
+    if lone_bang {
+        push_literal(&mut items, '-');
+    }
+    for (ci, chunk) in chunks.iter().enumerate() {
+        let mut chars: &[char] = chunk;
+        if ci == 0 && negated {
+            chars = &chars[1..];
+        }
+        for (pos, &c) in chars.iter().enumerate() {
+            let is_range_end = ci > 0 && pos == 0 && !(ci == 1 && lone_bang);
+            if is_range_end {
+                continue;
+            }
+            let is_range_start = ci + 1 < chunks.len() && pos + 1 == chars.len();
+            push_literal(&mut items, c);
+            if is_range_start {
+                items.push('-');
+                push_literal(&mut items, chunks[ci + 1][0]);
+            }
+        }
+    }
+    if items.is_empty() {
+        return if negated { Some("(?s:.)".into()) } else { None };
+    }
+    Some(format!("[{}{items}]", if negated { "^" } else { "" }))
 }
