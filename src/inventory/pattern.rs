@@ -613,3 +613,497 @@ fn class_to_regex(body: &[char]) -> Option<String> {
     }
     Some(format!("[{}{items}]", if negated { "^" } else { "" }))
 }
+
+#[cfg(test)]
+mod tests {
+    //! Expected results were produced with the real ansible-core 2.19.14:
+    //! `ansible PAT -i INV --list-hosts [-l LIMIT]` run from an empty directory.
+    use super::*;
+    use crate::origin::Origin;
+
+    /// `pat.ini` of ansible-inventory.md §10.3:
+    /// `[web] web1 web2 web3 web10 / [db] db1 db2 / [prod] web1 db1 / [stage] web2 db2`.
+    fn pat_inv() -> Inventory {
+        build(&[
+            ("web", &["web1", "web2", "web3", "web10"]),
+            ("db", &["db1", "db2"]),
+            ("prod", &["web1", "db1"]),
+            ("stage", &["web2", "db2"]),
+        ])
+    }
+
+    fn build(groups: &[(&str, &[&str])]) -> Inventory {
+        let mut inv = Inventory::new();
+        let o = Origin::Default;
+        for (g, hosts) in groups {
+            inv.add_group(g);
+            for h in *hosts {
+                inv.add_host(h, Some(g), None, &o);
+            }
+        }
+        inv.reconcile();
+        inv
+    }
+
+    /// (hosts, warnings) of `ansible PAT --list-hosts` without a limit.
+    fn run(inv: &Inventory, pat: &str) -> (Vec<String>, Vec<String>) {
+        let mut w = Vec::new();
+        let hosts = list_hosts(inv, pat, None, Path::new("/"), &mut w).unwrap_or_else(|e| {
+            w.push(format!("ERROR {e}"));
+            Vec::new()
+        });
+        (hosts, w)
+    }
+
+    fn hosts(inv: &Inventory, pat: &str) -> Vec<String> {
+        let (h, w) = run(inv, pat);
+        assert!(w.is_empty(), "{pat}: unexpected warnings {w:?}");
+        h
+    }
+
+    fn nomatch(p: &str) -> String {
+        format!("Could not match supplied host pattern, ignoring: {p}")
+    }
+
+    #[test]
+    fn spec_10_3_examples() {
+        // ansible-inventory.md §10.3, every line re-checked with ansible --list-hosts.
+        let inv = pat_inv();
+        assert_eq!(hosts(&inv, "web:&prod"), ["web1"]);
+        assert_eq!(hosts(&inv, "web:!web3"), ["web1", "web2", "web10"]);
+        assert_eq!(hosts(&inv, "!web:db"), ["db1", "db2"]);
+        assert_eq!(
+            hosts(&inv, "db:web"),
+            ["db1", "db2", "web1", "web2", "web3", "web10"]
+        );
+        assert_eq!(hosts(&inv, "web[1:2]"), ["web2", "web3"]);
+        assert_eq!(hosts(&inv, "web[-1]"), ["web10"]);
+        assert_eq!(hosts(&inv, "~(web|db)1"), ["web1", "web10", "db1"]);
+        assert_eq!(run(&inv, "WEB1"), (vec![], vec![nomatch("WEB1")]));
+        assert_eq!(hosts(&inv, "web[1]:db[0]"), ["web2", "db1"]);
+        // Whole string is host:port → one piece, matching nothing.
+        assert_eq!(run(&inv, "web1:22"), (vec![], vec![nomatch("web1:22")]));
+    }
+
+    #[test]
+    fn subscripts() {
+        // §10.2 step 2 and 6.
+        let inv = pat_inv();
+        assert_eq!(hosts(&inv, "web[0]"), ["web1"]);
+        assert_eq!(hosts(&inv, "web[-4]"), ["web1"]);
+        assert_eq!(hosts(&inv, "web[1:]"), ["web2", "web3", "web10"]);
+        assert_eq!(hosts(&inv, "web[2:9]"), ["web3", "web10"]);
+        assert_eq!(hosts(&inv, "web[5:9]"), Vec::<String>::new());
+        // Ansible quirk: an end of 0 means "the start index only".
+        assert_eq!(hosts(&inv, "web[2:0]"), ["web3"]);
+        assert_eq!(hosts(&inv, "web[0:0]"), ["web1"]);
+        // `[3:-1]` is no subscript: it is a glob class {3} (`:`-`-` is an empty range).
+        assert_eq!(hosts(&inv, "web[3:-1]"), ["web3"]);
+        let dash = "Use [x:y] inclusive subscripts instead of [x-y] which has been removed";
+        assert_eq!(run(&inv, "web[1-2]"), (s(&["web2", "web3"]), s(&[dash])));
+        // Greedy split: `web[0-9]` is the glob, `[0-9]` the subscript.
+        assert_eq!(
+            run(&inv, "web[0-9][0-9]"),
+            (s(&["web1", "web2", "web3"]), s(&[dash]))
+        );
+    }
+
+    #[test]
+    fn single_index_out_of_range_is_an_error() {
+        // Deviation from §10.2 "→ no hosts": Ansible raises; `ansible PAT` without --limit then
+        // prints "No hosts matched, nothing to do", with --limit it is fatal.
+        let inv = pat_inv();
+        let mut w = Vec::new();
+        let e = try_select(&inv, "web1:web[9]", &mut w).unwrap_err();
+        assert_eq!(e, "No hosts matched the subscripted pattern 'web[9]'");
+        assert!(try_select(&inv, "web[-9]", &mut w).is_err());
+        assert!(w.is_empty());
+        // `web[12]`: a subscript, not a glob class → error, no "could not match" warning.
+        assert_eq!(
+            run(&inv, "web[12]").1,
+            ["ERROR No hosts matched the subscripted pattern 'web[12]'"]
+        );
+        // The warning names the expression without its subscript.
+        let (h, w) = run(&inv, "nope[0]");
+        assert!(h.is_empty());
+        assert_eq!(w[0], nomatch("nope"));
+        // select() reports the error as a warning and returns nothing.
+        let mut w = Vec::new();
+        assert!(select(&inv, "web[9]", &mut w).is_empty());
+        assert_eq!(w.len(), 1);
+    }
+
+    #[test]
+    fn subscripts_index_the_raw_list_with_duplicates() {
+        // §10.2: groups matching `*` are all, ungrouped, web, db, prod, stage (creation order);
+        // their host lists are concatenated before the subscript.
+        let inv = pat_inv();
+        assert_eq!(hosts(&inv, "*[3]"), ["web10"]);
+        // group web (4 hosts) then host names web* (4 more): index 4 is web1 again.
+        assert_eq!(hosts(&inv, "web*[4]"), ["web1"]);
+    }
+
+    #[test]
+    fn splitting() {
+        // §10.1.
+        let inv = pat_inv();
+        let all = s(&["web1", "web2", "web3", "web10", "db1", "db2"]);
+        assert_eq!(hosts(&inv, "web,db"), all);
+        assert_eq!(hosts(&inv, "web , db"), all);
+        assert_eq!(hosts(&inv, "web db"), all, "whitespace separates too");
+        assert_eq!(hosts(&inv, " web "), all[..4]);
+        assert_eq!(hosts(&inv, "web,"), all[..4]);
+        assert_eq!(hosts(&inv, ","), all, "no piece at all → all");
+        assert_eq!(hosts(&inv, ""), all);
+        assert_eq!(hosts(&inv, "["), all);
+        assert_eq!(hosts(&inv, "web]"), all[..4], "an unmatched ] is dropped");
+        assert_eq!(run(&inv, "web[1"), (all[..4].to_vec(), vec![nomatch("1")]));
+        assert_eq!(hosts(&inv, "web1:web1:db"), ["web1", "db1", "db2"]);
+        // A comma disables `:` splitting (§16 gotcha 15).
+        assert_eq!(
+            run(&inv, "prod:!web1,db2"),
+            (s(&["db2"]), vec![nomatch("prod:!web1")])
+        );
+        assert_eq!(
+            run(&inv, "web:,db"),
+            (s(&["db1", "db2"]), vec![nomatch("web:")])
+        );
+        assert_eq!(split_pattern("a:b,c:d"), ["a:b", "c:d"],);
+        assert_eq!(split_pattern("fe80::1"), ["fe80::1"]);
+        assert_eq!(split_pattern("[::1]:22"), ["[::1]:22"]);
+        assert_eq!(split_pattern("web[1:3]:22"), ["web[1:3]:22"]);
+        assert_eq!(split_pattern("web:!::1"), ["web", "!", "1"]);
+        assert_eq!(split_pattern("a:&b:!c[1:2]"), ["a", "&b", "!c[1:2]"]);
+    }
+
+    #[test]
+    fn operators() {
+        // §10.2 ordering and set operations.
+        let inv = pat_inv();
+        assert_eq!(hosts(&inv, "&prod"), ["web1", "db1"], "only & → all & prod");
+        assert_eq!(
+            hosts(&inv, "!web1"),
+            ["web2", "web3", "web10", "db1", "db2"]
+        );
+        assert_eq!(hosts(&inv, "all:!web*"), ["db1", "db2"]);
+        assert_eq!(hosts(&inv, "db:&stage:web:!db2"), ["web2"]);
+        assert_eq!(run(&inv, "&nope"), (vec![], vec![nomatch("nope")]));
+        assert_eq!(run(&inv, "web:&nope"), (vec![], vec![nomatch("nope")]));
+        let (h, w) = run(&inv, "!nope");
+        assert_eq!(h.len(), 6);
+        assert_eq!(w, [nomatch("nope")]);
+        // A bare `!` piece crashes Ansible 2.19 (IndexError); we report an error.
+        let mut w = Vec::new();
+        assert!(try_select(&inv, "web:!::1", &mut w).is_err());
+    }
+
+    #[test]
+    fn groups_and_all() {
+        let inv = pat_inv();
+        let all = s(&["web1", "web2", "web3", "web10", "db1", "db2"]);
+        assert_eq!(hosts(&inv, "all"), all);
+        assert_eq!(hosts(&inv, "*"), all);
+        // An empty group matches: no hosts and no warning.
+        assert_eq!(hosts(&inv, "ungrouped"), Vec::<String>::new());
+        assert_eq!(run(&inv, "web1."), (vec![], vec![nomatch("web1.")]));
+        assert_eq!(hosts(&inv, "we?1"), ["web1"]);
+        assert_eq!(hosts(&inv, "web[!1]*"), ["web2", "web3"]);
+        assert_eq!(hosts(&inv, "~web\\d$"), ["web1", "web2", "web3"]);
+        assert_eq!(
+            run(&inv, "~eb"),
+            (vec![], vec![nomatch("~eb")]),
+            "re.match is anchored"
+        );
+        assert_eq!(
+            hosts(&inv, "~["),
+            all,
+            "`[` is dropped by the splitter: `~` matches all"
+        );
+    }
+
+    /// Host names of every shape, like `g.yml` used against ansible.
+    fn glob_inv() -> Inventory {
+        let mut inv = Inventory::new();
+        let o = Origin::Default;
+        for h in [
+            "web1",
+            "web10",
+            "web2.example.com",
+            "Web3",
+            "db/1",
+            "db1",
+            "a.b",
+            "x-y",
+            "a]b",
+        ] {
+            inv.add_host(h, Some("all"), None, &o);
+        }
+        inv.add_host("web1", Some("webgrp"), None, &o);
+        inv.add_host("db1", Some("dbs-east"), None, &o);
+        inv.reconcile();
+        inv
+    }
+
+    #[test]
+    fn glob_and_regex_matching() {
+        // §10.2 steps 3–4, checked with ansible against glob_inv's YAML twin.
+        let inv = glob_inv();
+        let every = s(&[
+            "web1",
+            "web10",
+            "web2.example.com",
+            "Web3",
+            "db/1",
+            "db1",
+            "a.b",
+            "x-y",
+            "a]b",
+        ]);
+        assert_eq!(
+            hosts(&inv, "web[12]*"),
+            ["web1", "web10", "web2.example.com"]
+        );
+        assert_eq!(hosts(&inv, "[!w]*"), every, "group `all` matches");
+        assert_eq!(hosts(&inv, "[a-c]*"), every, "group `all` matches");
+        assert_eq!(
+            hosts(&inv, "web[1-2]*"),
+            ["web1", "web10", "web2.example.com"]
+        );
+        assert_eq!(hosts(&inv, "*.example.com"), ["web2.example.com"]);
+        assert_eq!(
+            hosts(&inv, "?eb*"),
+            ["web1", "web10", "web2.example.com", "Web3"]
+        );
+        assert_eq!(hosts(&inv, "W*"), ["Web3"]);
+        assert_eq!(hosts(&inv, "*]*"), every);
+        assert_eq!(hosts(&inv, "x[--z]y"), ["x-y"]);
+        assert_eq!(hosts(&inv, "db?1"), ["db/1"]);
+        assert_eq!(hosts(&inv, "*/*"), ["db/1"]);
+        assert_eq!(hosts(&inv, "~.*\\."), ["web2.example.com", "a.b"]);
+        assert_eq!(hosts(&inv, "~(?i)WEB1$"), ["web1"]);
+        assert_eq!(hosts(&inv, "~W"), ["Web3"]);
+        assert_eq!(hosts(&inv, "dbs-*"), ["db1"]);
+        assert_eq!(hosts(&inv, "webgrp"), ["web1"]);
+        assert_eq!(hosts(&inv, "~webg"), ["web1"]);
+        assert_eq!(hosts(&inv, "~web1"), ["web1", "web10"]);
+        assert_eq!(hosts(&inv, "web?"), ["web1"]);
+        assert_eq!(hosts(&inv, "a?b"), ["a.b", "a]b"]);
+        assert_eq!(run(&inv, "a]b"), (vec![], vec![nomatch("a"), nomatch("b")]));
+        assert_eq!(run(&inv, "[]]*"), (every.clone(), vec![nomatch("[]")]));
+        assert_eq!(run(&inv, "[z-a]*"), (vec![], vec![nomatch("[z-a]*")]));
+    }
+
+    #[test]
+    fn fnmatch_translation_edge_cases() {
+        // Compared with Python's fnmatch.translate + re.match on 60k random globs.
+        let m = |g: &str, n: &str| Matcher::new(g).unwrap().is_match(n);
+        assert!(m("[!]]", "a") && !m("[!]]", "]"));
+        assert!(m("[]]", "]"));
+        assert!(m("[", "[") && m("a[b", "a[b"), "unclosed [ is literal");
+        assert!(m("\\", "\\") && !m("\\*", "*x"), "no backslash escapes");
+        assert!(m("{a,b}", "{a,b}") && !m("{a,b}", "a"), "no braces");
+        assert!(m("[a-]", "-") && m("[-a]", "-"));
+        assert!(m("[!-a]", "b") && !m("[!-a]", "-"));
+        assert!(!m("[z-a]", "z") && !m("[z-a]", "a"));
+        assert!(m("[!b-a]", "q"), "negated empty set = any char");
+        // `[z-.!-A-]`: z-. is empty, leaving `!-A-` → negation of {-, A}.
+        assert!(m("[z-.!-A-]", "b") && !m("[z-.!-A-]", "A") && !m("[z-.!-A-]", "-"));
+        assert!(m("*", "a\nb"), "* matches newlines");
+        assert!(
+            m("[^a]", "^") && !m("[^a]", "b"),
+            "^ is literal in a glob class"
+        );
+    }
+
+    #[test]
+    fn regex_errors_are_reported() {
+        let inv = pat_inv();
+        let mut w = Vec::new();
+        // Python accepts look-ahead (`~web(?=1)` → web1 web10); Rust regex cannot.
+        let e = try_select(&inv, "~web(?=1)", &mut w).unwrap_err();
+        assert!(e.starts_with("Invalid host list pattern: ~web(?=1)"), "{e}");
+        // Invalid for Python too: Ansible → "No hosts matched" without --limit, error with.
+        assert!(try_select(&inv, "~(", &mut w).is_err());
+        assert!(Matcher::new("~web\\Z").unwrap().is_match("web"));
+    }
+
+    #[test]
+    fn implicit_localhost() {
+        // §9 and §10.2 step 5.
+        let inv = pat_inv();
+        assert_eq!(hosts(&inv, "localhost"), ["localhost"]);
+        assert_eq!(hosts(&inv, "::1"), ["::1"]);
+        assert_eq!(hosts(&inv, "localhost,web1"), ["localhost", "web1"]);
+        assert_eq!(hosts(&inv, "localhost[0]"), ["localhost"]);
+        // The implicit localhost is in no group: not in all.
+        assert_eq!(hosts(&inv, "127.0.0.1:&all"), Vec::<String>::new());
+        assert_eq!(hosts(&inv, "localhost:!localhost"), Vec::<String>::new());
+        assert_eq!(hosts(&inv, "!localhost").len(), 6);
+        // One implicit localhost per run: later names map to the first one created.
+        assert_eq!(hosts(&inv, "localhost,::1"), ["localhost"]);
+        assert_eq!(hosts(&inv, "::1,localhost,127.0.0.1"), ["::1"]);
+        // Only exact names, not globs/regexes.
+        assert_eq!(
+            run(&inv, "localhost*"),
+            (vec![], vec![nomatch("localhost*")])
+        );
+        assert_eq!(
+            run(&inv, "~localhost"),
+            (vec![], vec![nomatch("~localhost")])
+        );
+    }
+
+    #[test]
+    fn localhost_in_inventory_takes_other_names() {
+        // §9: with `localhost` in the inventory, `::1` and `127.0.0.1` select it.
+        let inv = build(&[("web", &["web1", "localhost"]), ("db", &["db1"])]);
+        assert_eq!(hosts(&inv, "::1"), ["localhost"]);
+        assert_eq!(hosts(&inv, "127.0.0.1"), ["localhost"]);
+        assert_eq!(hosts(&inv, "localhost:127.0.0.1"), ["localhost"]);
+        assert_eq!(hosts(&inv, "all"), ["web1", "localhost", "db1"]);
+        let inv = build(&[("db", &["db1", "127.0.0.1"])]);
+        assert_eq!(hosts(&inv, "::1"), ["127.0.0.1"]);
+        assert_eq!(hosts(&inv, "localhost"), ["127.0.0.1"]);
+        assert_eq!(hosts(&inv, "localhost:db"), ["127.0.0.1", "db1"]);
+    }
+
+    fn s(v: &[&str]) -> Vec<String> {
+        v.iter().map(|x| x.to_string()).collect()
+    }
+
+    fn limited(
+        inv: &Inventory,
+        pat: &str,
+        limit: &str,
+        cwd: &Path,
+    ) -> Result<(Vec<String>, Vec<String>), String> {
+        let mut w = Vec::new();
+        list_hosts(inv, pat, Some(limit), cwd, &mut w).map(|h| (h, w))
+    }
+
+    #[test]
+    fn limit_with_files() {
+        // §10.4, checked with `ansible all -l LIMIT --list-hosts`.
+        let inv = pat_inv();
+        let dir = tempfile::tempdir().unwrap();
+        let cwd = dir.path();
+        std::fs::write(cwd.join("lim1"), "web1:db1\n\n  db2  \n!web2\nstage\n").unwrap();
+        std::fs::write(cwd.join("lim2"), "web1,db1\n").unwrap();
+        std::fs::write(cwd.join("lim3"), "!web1\n").unwrap();
+        // Each line is one piece: `web1:db1` is not split.
+        assert_eq!(
+            limited(&inv, "all", "@lim1", cwd).unwrap(),
+            (s(&["db2"]), vec![nomatch("web1:db1")])
+        );
+        assert_eq!(
+            limited(&inv, "all", "@lim2", cwd).unwrap(),
+            (vec![], vec![nomatch("web1,db1")])
+        );
+        assert_eq!(
+            limited(&inv, "all", "@lim3", cwd).unwrap().0,
+            ["web2", "web3", "web10", "db1", "db2"]
+        );
+        assert_eq!(
+            limited(&inv, "all", "db:@lim3", cwd).unwrap().0,
+            ["db1", "db2"]
+        );
+        assert_eq!(
+            limited(&inv, "all", "web1,@lim3", cwd).unwrap().0,
+            Vec::<String>::new()
+        );
+        let abs = cwd.join("lim3").display().to_string();
+        assert_eq!(
+            limited(&inv, "web", &format!("@{abs}"), cwd).unwrap().0,
+            ["web2", "web3", "web10"]
+        );
+        assert_eq!(
+            limited(&inv, "all", "@nofile", cwd).unwrap_err(),
+            "Unable to find limit file b'nofile'"
+        );
+        assert_eq!(
+            limited(&inv, "all", "@.", cwd).unwrap_err(),
+            "Limit starting with \"@\" must be a file, not a directory: b'.'"
+        );
+        // Errors inside the limit are fatal.
+        assert!(limited(&inv, "all", "web[9]", cwd).is_err());
+        assert!(limited(&inv, "all", "~(", cwd).is_err());
+    }
+
+    #[test]
+    fn limit_and_localhost() {
+        let inv = pat_inv();
+        let cwd = Path::new("/");
+        assert_eq!(
+            limited(&inv, "all", "localhost", cwd).unwrap().0,
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            limited(&inv, "all", "!web1", cwd).unwrap().0,
+            ["web2", "web3", "web10", "db1", "db2"]
+        );
+        // list_hosts: an empty result for a pattern that *is* a localhost name gives that name.
+        assert_eq!(
+            limited(&inv, "localhost", "web1", cwd).unwrap().0,
+            ["localhost"]
+        );
+        assert_eq!(
+            limited(&inv, "localhost", "all", cwd).unwrap().0,
+            ["localhost"]
+        );
+        assert_eq!(
+            limited(&inv, "localhost:web1:web2", "web1", cwd).unwrap().0,
+            ["web1"]
+        );
+        // The limit's localhost names map to the implicit localhost the pattern created.
+        assert_eq!(limited(&inv, "::1", "localhost", cwd).unwrap().0, ["::1"]);
+        assert_eq!(
+            limited(&inv, "localhost,web1", "::1,web1", cwd).unwrap().0,
+            ["localhost", "web1"]
+        );
+        // apply_limit on its own keeps that mapping.
+        let mut w = Vec::new();
+        let got = apply_limit(
+            &inv,
+            s(&["::1", "web1", "db1"]),
+            "localhost:web*",
+            cwd,
+            &mut w,
+        )
+        .unwrap();
+        assert_eq!(got, ["::1", "web1"]);
+    }
+
+    #[test]
+    fn address_detection() {
+        // Differentially checked against ansible's parse_address(allow_ranges=True).
+        for ok in [
+            "::1",
+            "fe80::1",
+            "[::1]:22",
+            "web1:22",
+            "1.2.3.4:5",
+            "web[1:3]:22",
+            "[a:22]:33",
+            "_a",
+            "1:2",
+            "::ffff:1.2.3.4",
+            "héllo",
+        ] {
+            assert!(is_address(ok), "{ok}");
+        }
+        for bad in ["a:b", "web-", "dead:beef", "web*", "a b", "web:"] {
+            assert!(!is_address(bad), "{bad}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn select_never_panics(pat in "\\PC{0,24}", pat2 in "[a-z0-9:!&,\\[\\]~*?.\\- -]{0,20}") {
+            let inv = pat_inv();
+            let mut w = Vec::new();
+            let _ = select(&inv, &pat, &mut w);
+            let _ = select(&inv, &pat2, &mut w);
+            let _ = apply_limit(&inv, vec!["web1".into()], &pat2, Path::new("/nonexistent"), &mut w);
+        }
+    }
+}
