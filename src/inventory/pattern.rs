@@ -792,6 +792,12 @@ mod tests {
         let (h, w) = run(&inv, "!nope");
         assert_eq!(h.len(), 6);
         assert_eq!(w, [nomatch("nope")]);
+        // Warnings come in evaluation order; a slice past the end is silently empty.
+        assert_eq!(
+            run(&inv, "a:&b:!c[1:2]"),
+            (vec![], vec![nomatch("a"), nomatch("b"), nomatch("c")])
+        );
+        assert_eq!(run(&inv, "[::1]:22"), (vec![], vec![nomatch("[::1]:22")]));
         // A bare `!` piece crashes Ansible 2.19 (IndexError); we report an error.
         let mut w = Vec::new();
         assert!(try_select(&inv, "web:!::1", &mut w).is_err());
