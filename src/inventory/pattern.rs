@@ -399,9 +399,13 @@ fn split_subscript(pattern: &str) -> (&str, Option<(Subscript, bool)>) {
     (expr, Some((Subscript::Range(start, end), &c[4] == "-")))
 }
 
-/// Applies a subscript; `None` = Ansible's IndexError (single index out of range).
+/// Applies a subscript; `None` = Ansible's IndexError (single index out of range of a
+/// non-empty list; an empty list stays empty).
 /// Quirk kept: an end of `0` (`[2:0]`) means "just the start index".
 fn apply_subscript(hosts: Vec<String>, sub: Subscript) -> Option<Vec<String>> {
+    if hosts.is_empty() {
+        return Some(hosts);
+    }
     let len = hosts.len() as i64;
     let index = |i: i64| -> Option<Vec<String>> {
         let i = if i < 0 { i.checked_add(len)? } else { i };
@@ -438,7 +442,8 @@ impl Matcher {
     /// `~re` → regex anchored at the start only; anything else → whole-name shell glob.
     pub fn new(expr: &str) -> Result<Matcher, String> {
         if let Some(re) = expr.strip_prefix('~') {
-            let re = python_regex_to_rust(re);
+            let re = python_regex_to_rust(re)
+                .map_err(|e| format!("Invalid host list pattern: {expr} ({e})"))?;
             return match Regex::new(&re) {
                 Ok(r) => Ok(Matcher { re: Some(r) }),
                 Err(e) => Err(format!(
@@ -463,25 +468,179 @@ impl Matcher {
     }
 }
 
-/// Rewrites the few Python-only spellings that have a Rust equivalent (`\Z` → `\z`).
-fn python_regex_to_rust(re: &str) -> String {
-    let mut out = String::with_capacity(re.len());
-    let mut chars = re.chars();
-    while let Some(c) = chars.next() {
-        if c == '\\' {
-            match chars.next() {
-                Some('Z') => out.push_str("\\z"),
-                Some(n) => {
-                    out.push('\\');
-                    out.push(n);
-                }
-                None => out.push('\\'),
-            }
-        } else {
-            out.push(c);
-        }
+/// Rewrites Python `re` spellings that Rust's `regex` reads differently: `\Z` → `\z`; inside a
+/// class `[`, `&`, `~` are literals (Rust would start a nested class or a set operation) and a
+/// leading `]` is literal; outside, a `{` that is not a quantifier is literal and `{,n}` means
+/// `{0,n}`.
+fn python_regex_to_rust(re: &str) -> Result<String, String> {
+    /// What the next quantifier would apply to (Python refuses some that Rust accepts).
+    #[derive(PartialEq)]
+    enum Prev {
+        Nothing,
+        Assertion,
+        Atom,
+        Quantifier,
+        Lazy,
     }
-    out
+    fn quantify(prev: &mut Prev, c: char) -> Result<(), String> {
+        *prev = match (&*prev, c) {
+            (Prev::Atom, _) => Prev::Quantifier,
+            (Prev::Quantifier, '?') => Prev::Lazy,
+            // Possessive `*+` (Python 3.11+): Rust rejects it later.
+            (Prev::Quantifier, '+') => Prev::Lazy,
+            (Prev::Quantifier | Prev::Lazy, _) => return Err("multiple repeat".into()),
+            (Prev::Nothing | Prev::Assertion, _) => return Err("nothing to repeat".into()),
+        };
+        Ok(())
+    }
+    let chars: Vec<char> = re.chars().collect();
+    let mut out = String::with_capacity(re.len() + 8);
+    let mut i = 0;
+    let mut in_class = false;
+    let mut prev = Prev::Nothing;
+    // End of the leading run of global flag groups.
+    let mut flags_end = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if in_class {
+            match c {
+                '\\' => {
+                    out.push('\\');
+                    if let Some(&n) = chars.get(i + 1) {
+                        out.push(n);
+                    }
+                    i += 2;
+                    continue;
+                }
+                ']' => {
+                    in_class = false;
+                    prev = Prev::Atom;
+                    out.push(']');
+                }
+                '[' | '&' | '~' => {
+                    out.push('\\');
+                    out.push(c);
+                }
+                _ => out.push(c),
+            }
+            i += 1;
+            continue;
+        }
+        match c {
+            '\\' => {
+                match chars.get(i + 1) {
+                    Some('Z') => out.push_str("\\z"),
+                    Some(&n) => {
+                        out.push('\\');
+                        out.push(n);
+                    }
+                    None => out.push('\\'),
+                }
+                prev = match chars.get(i + 1) {
+                    Some('A' | 'Z' | 'b' | 'B') => Prev::Assertion,
+                    _ => Prev::Atom,
+                };
+                i += 2;
+                continue;
+            }
+            '[' => {
+                in_class = true;
+                out.push('[');
+                i += 1;
+                if chars.get(i) == Some(&'^') {
+                    out.push('^');
+                    i += 1;
+                }
+                if chars.get(i) == Some(&']') {
+                    out.push_str("\\]");
+                    i += 1;
+                }
+                continue;
+            }
+            '{' => {
+                let rest: String = chars[i + 1..].iter().collect();
+                let q = rest.find('}').map(|e| &rest[..e]);
+                match q.and_then(parse_quantifier) {
+                    Some(q) => {
+                        quantify(&mut prev, '{')?;
+                        out.push('{');
+                        out.push_str(&q);
+                        out.push('}');
+                        i += 1 + q_len(&rest) + 1;
+                        continue;
+                    }
+                    None => {
+                        out.push_str("\\{");
+                        prev = Prev::Atom;
+                    }
+                }
+            }
+            '}' => {
+                out.push_str("\\}");
+                prev = Prev::Atom;
+            }
+            '*' | '+' | '?' => {
+                quantify(&mut prev, c)?;
+                out.push(c);
+            }
+            '(' | '|' => {
+                out.push(c);
+                prev = Prev::Nothing;
+                // `(?…` group syntax: that `?` is no quantifier.
+                if c == '(' && chars.get(i + 1) == Some(&'?') {
+                    out.push('?');
+                    i += 1;
+                    // A global flags group `(?imsx)`: only at the very start in Python 3.11+.
+                    let flags_len = chars[i + 1..]
+                        .iter()
+                        .take_while(|c| "aiLmsux-".contains(**c))
+                        .count();
+                    let close = i + 1 + flags_len;
+                    if flags_len > 0 && chars.get(close) == Some(&')') {
+                        let flags: String = chars[i + 1..close].iter().collect();
+                        if flags.contains('-') {
+                            return Err("missing :".into());
+                        }
+                        if i - 1 != flags_end {
+                            return Err("global flags not at the start of the expression".into());
+                        }
+                        out.push_str(&flags);
+                        out.push(')');
+                        flags_end = close + 1;
+                        i = close + 1;
+                        continue;
+                    }
+                }
+            }
+            '^' | '$' => {
+                out.push(c);
+                prev = Prev::Assertion;
+            }
+            _ => {
+                out.push(c);
+                prev = Prev::Atom;
+            }
+        }
+        i += 1;
+    }
+    Ok(out)
+}
+
+/// Length of the text between `{` and its `}` (caller checked that one exists).
+fn q_len(rest: &str) -> usize {
+    rest[..rest.find('}').unwrap_or(0)].chars().count()
+}
+
+/// Python quantifier bodies `m`, `m,`, `,n`, `m,n`, `,` (digits only) → Rust's spelling.
+fn parse_quantifier(body: &str) -> Option<String> {
+    let digits = |s: &str| s.chars().all(|c| c.is_ascii_digit());
+    match body.split_once(',') {
+        None if !body.is_empty() && digits(body) => Some(body.to_string()),
+        Some((m, n)) if digits(m) && digits(n) => {
+            Some(format!("{},{n}", if m.is_empty() { "0" } else { m }))
+        }
+        _ => None,
+    }
 }
 
 /// Translates a shell glob with Python `fnmatch` semantics into an anchored Rust regex:
@@ -723,10 +882,13 @@ mod tests {
             run(&inv, "web[12]").1,
             ["ERROR No hosts matched the subscripted pattern 'web[12]'"]
         );
-        // The warning names the expression without its subscript.
-        let (h, w) = run(&inv, "nope[0]");
-        assert!(h.is_empty());
-        assert_eq!(w[0], nomatch("nope"));
+        // Nothing matched: the subscript is skipped (no error); the warning names the
+        // expression without its subscript.
+        assert_eq!(run(&inv, "nope[0]"), (vec![], vec![nomatch("nope")]));
+        assert_eq!(
+            run(&inv, "web:nope[5]").0,
+            ["web1", "web2", "web3", "web10"]
+        );
         // select() reports the error as a warning and returns nothing.
         let mut w = Vec::new();
         assert!(select(&inv, "web[9]", &mut w).is_empty());
@@ -931,6 +1093,22 @@ mod tests {
         // Invalid for Python too: Ansible → "No hosts matched" without --limit, error with.
         assert!(try_select(&inv, "~(", &mut w).is_err());
         assert!(Matcher::new("~web\\Z").unwrap().is_match("web"));
+        // Python class/brace spellings Rust reads differently (checked with Python's re).
+        let m = |p: &str, n: &str| Matcher::new(p).unwrap().is_match(n);
+        assert!(m("~[w1[]", "[") && m("~[]a]", "]") && m("~[^]a]x", "bx") && !m("~[^]a]", "]"));
+        assert!(m("~[&&]", "&") && m("~[~~]", "~") && !m("~[&&]", "a"));
+        assert!(m("~a{", "a{") && m("~a{x}", "a{x}") && m("~a}", "a}") && m("~a{1", "a{1"));
+        assert!(m("~a{,2}$", "aa") && !m("~a{,2}$", "aaa") && m("~a{,}$", "aaaa"));
+        assert!(m("~a{2}$", "aa") && m("~a{1,}$", "aaa"));
+        // Python refuses to repeat nothing, an anchor, or a repetition; Rust would accept.
+        for bad in ["~w$*", "~d?*", "~^+", "~*a", "~(|*)", "~\\b?", "~a{2}*"] {
+            assert!(Matcher::new(bad).is_err(), "{bad}");
+        }
+        for bad in ["~a(?i)", "~(?-i)a"] {
+            assert!(Matcher::new(bad).is_err(), "{bad}");
+        }
+        assert!(m("~(?i)(?s)A", "a") && m("~(?i:A)b", "ab") && !m("~(?i:A)b", "aB"));
+        assert!(m("~a*?b", "aab") && m("~a{1,2}?b", "ab") && m("~(a)*b", "aab"));
     }
 
     #[test]
