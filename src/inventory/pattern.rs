@@ -48,6 +48,10 @@ pub fn apply_limit(
     warnings: &mut Vec<String>,
 ) -> Result<Vec<String>, String> {
     let pieces = limit_pieces(limit, cwd)?;
+    if pieces.is_empty() {
+        // A limit with no pieces (``, `,`, `:`) limits nothing.
+        return Ok(hosts);
+    }
     let mut state = Eval::new(inv, warnings);
     // An implicit localhost already selected is the one every localhost-like name maps to.
     state.implicit = hosts
@@ -71,13 +75,22 @@ pub fn list_hosts(
     let mut hosts = state.evaluate(&split_pattern(pattern))?;
     if let Some(limit) = limit {
         let pieces = limit_pieces(limit, cwd)?;
+        if pieces.is_empty() {
+            // A limit with no pieces (``, `,`, `:`) limits nothing.
+            return Ok(finish(hosts, pattern));
+        }
         let allowed: HashSet<String> = state.evaluate(&pieces)?.into_iter().collect();
         hosts.retain(|h| allowed.contains(h));
     }
+    Ok(finish(hosts, pattern))
+}
+
+/// Ansible's `list_hosts`: nothing selected and the pattern is a localhost name → that name.
+fn finish(mut hosts: Vec<String>, pattern: &str) -> Vec<String> {
     if hosts.is_empty() && is_localhost_name(pattern) {
         hosts.push(pattern.to_string());
     }
-    Ok(hosts)
+    hosts
 }
 
 fn is_localhost_name(s: &str) -> bool {
@@ -263,6 +276,8 @@ struct Eval<'a> {
     warnings: &'a mut Vec<String>,
     /// The implicit localhost created during this evaluation (Ansible keeps one per run).
     implicit: Option<String>,
+    /// Results per piece (without `&`/`!`): a repeated piece is evaluated, and warns, once.
+    cache: std::collections::HashMap<String, Vec<String>>,
 }
 
 impl<'a> Eval<'a> {
@@ -271,6 +286,7 @@ impl<'a> Eval<'a> {
             inv,
             warnings,
             implicit: None,
+            cache: Default::default(),
         }
     }
 
@@ -311,18 +327,22 @@ impl<'a> Eval<'a> {
                 "Invalid host pattern piece '{piece}': nothing after '{piece}'"
             ));
         }
+        if let Some(hosts) = self.cache.get(pattern) {
+            return Ok(hosts.clone());
+        }
         let (expr, subscript) = split_subscript(pattern);
         if matches!(subscript, Some((_, true))) {
             self.warnings.push(
                 "Use [x:y] inclusive subscripts instead of [x-y] which has been removed".into(),
             );
         }
-        let hosts = self.enumerate(expr)?;
-        match subscript {
-            None => Ok(hosts),
-            Some((sub, _)) => apply_subscript(hosts, sub)
-                .ok_or_else(|| format!("No hosts matched the subscripted pattern '{pattern}'")),
+        let mut hosts = self.enumerate(expr)?;
+        if let Some((sub, _)) = subscript {
+            hosts = apply_subscript(hosts, sub)
+                .ok_or_else(|| format!("No hosts matched the subscripted pattern '{pattern}'"))?;
         }
+        self.cache.insert(pattern.to_string(), hosts.clone());
+        Ok(hosts)
     }
 
     /// Groups matching `expr` contribute their hosts (duplicates kept: subscripts index this
@@ -960,6 +980,12 @@ mod tests {
             (vec![], vec![nomatch("a"), nomatch("b"), nomatch("c")])
         );
         assert_eq!(run(&inv, "[::1]:22"), (vec![], vec![nomatch("[::1]:22")]));
+        // A repeated piece is evaluated once (Ansible caches per piece): one warning.
+        assert_eq!(
+            run(&inv, "db::1::1"),
+            (s(&["db1", "db2"]), vec![nomatch("1")])
+        );
+        assert_eq!(run(&inv, "nope:!nope:&nope").1, [nomatch("nope")]);
         // A bare `!` piece crashes Ansible 2.19 (IndexError); we report an error.
         let mut w = Vec::new();
         assert!(try_select(&inv, "web:!::1", &mut w).is_err());
@@ -1255,6 +1281,13 @@ mod tests {
         )
         .unwrap();
         assert_eq!(got, ["::1", "web1"]);
+        // A limit without pieces limits nothing (the implicit localhost stays).
+        for empty in ["", ",", ":", " [ "] {
+            assert_eq!(
+                limited(&inv, "web1:localhost", empty, cwd).unwrap().0,
+                ["web1", "localhost"]
+            );
+        }
     }
 
     #[test]
