@@ -274,3 +274,158 @@ pub fn parse_host_list(inv: &mut Inventory, spec: &str) -> Result<(), SourceErro
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn names(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    // ansible-inventory.md §4.1; checked with ansible-inventory 2.19.14 INI host lines.
+    #[test]
+    fn split_forms() {
+        assert_eq!(split_host_port("[::1]:2200"), ("::1".into(), Some(2200)));
+        assert_eq!(split_host_port("::1"), ("::1".into(), None));
+        assert_eq!(
+            split_host_port("fe80::1%eth0"),
+            ("fe80::1%eth0".into(), None)
+        );
+        assert_eq!(
+            split_host_port("weird@host:22"),
+            ("weird@host:22".into(), None)
+        );
+        assert_eq!(split_host_port("h=1"), ("h=1".into(), None));
+        assert_eq!(
+            split_host_port("b.example:2222"),
+            ("b.example".into(), Some(2222))
+        );
+        assert_eq!(
+            split_host_port("10.0.0.[1:2]:22"),
+            ("10.0.0.[1:2]".into(), Some(22))
+        );
+        assert_eq!(
+            split_host_port("app[1:2]:2222"),
+            ("app[1:2]".into(), Some(2222))
+        );
+        // Both port forms are applied in turn, as Ansible does.
+        assert_eq!(split_host_port("[a:1]:22"), ("a".into(), Some(1)));
+        assert_eq!(split_host_port("[zz]:23"), ("zz".into(), Some(23)));
+        assert_eq!(split_host_port("[_a]:22"), ("_a".into(), Some(22)));
+        assert_eq!(split_host_port("[a.b-c.d]:1"), ("a.b-c.d".into(), Some(1)));
+        assert_eq!(
+            split_host_port("[1:2:3:4:5:6:7:8]:22"),
+            ("1:2:3:4:5:6:7:8".into(), Some(22))
+        );
+        assert_eq!(
+            split_host_port("[::ffff:1.2.3.4]:22"),
+            ("::ffff:1.2.3.4".into(), Some(22))
+        );
+        for invalid in [
+            "[z@z]:22",
+            "[::1zz]:22",
+            "[a_]:22",
+            "[-a]:22",
+            "[fe80::1%eth0]:22",
+        ] {
+            assert_eq!(split_host_port(invalid), (invalid.to_string(), None));
+        }
+    }
+
+    // ansible-inventory.md §4.2; every case checked with ansible-inventory 2.19.14.
+    #[test]
+    fn ranges() {
+        let e = |p: &str| expand_hostname_range(p);
+        assert_eq!(
+            e("rack[1:2]-u[a:b]").unwrap(),
+            names(&["rack1-ua", "rack1-ub", "rack2-ua", "rack2-ub"])
+        );
+        assert_eq!(
+            e("web[01:03]").unwrap(),
+            names(&["web01", "web02", "web03"])
+        );
+        assert_eq!(e("x[:2]").unwrap(), names(&["x0", "x1", "x2"]));
+        assert_eq!(e("l[y:B]").unwrap(), names(&["ly", "lz", "lA", "lB"]));
+        assert_eq!(e("s[1:7:3]").unwrap(), names(&["s1", "s4", "s7"]));
+        assert_eq!(e("r[3:1]").unwrap(), Vec::<String>::new());
+        assert_eq!(e("ab[ab:cd]").unwrap(), names(&["aba", "abb", "abc"]));
+        assert_eq!(e("neg[5:1:-2]").unwrap(), names(&["neg5", "neg3"]));
+        assert_eq!(e("z[0:-2:-1]").unwrap(), names(&["z0"]));
+        assert_eq!(e("zz[-1:1]").unwrap(), names(&["zz-1", "zz0", "zz1"]));
+        assert_eq!(e("pad[00:-1:-1]").unwrap(), Vec::<String>::new());
+    }
+
+    // ansible-inventory.md §4.2 error table (texts from the real tool).
+    #[test]
+    fn range_errors() {
+        let e = |p: &str| expand_hostname_range(p).unwrap_err();
+        assert_eq!(
+            e("h[01:100]"),
+            "host range must specify equal-length begin and end formats"
+        );
+        assert_eq!(e("h[1:]"), "host range must specify end value");
+        assert_eq!(e("h[1]"), "host range must be begin:end or begin:end:step");
+        assert_eq!(
+            e("h[1:2:3:4]"),
+            "host range must be begin:end or begin:end:step"
+        );
+        assert_eq!(e("h[b:a]"), "host range must have begin <= end");
+        assert_eq!(e("h[1:3:0]"), "range() arg 3 must not be zero");
+        assert_eq!(
+            e("h[1:2"),
+            "not enough values to unpack (expected 3, got 2)"
+        );
+        assert_eq!(e("h[a:5]"), "invalid literal for int() with base 10: 'a'");
+        assert_eq!(e("h|x[1:2]"), "too many values to unpack (expected 3)");
+        assert_eq!(e("[::1zz]:22"), "host range must specify end value");
+    }
+
+    // ansible-inventory.md §2.1: `-i ' a, b:2222,[::1]:2200,a:33, c[1:2] ,d[1:2]:22,[e]:5,'`
+    // gives exactly these hosts and ports in the real tool.
+    #[test]
+    fn host_list() {
+        let mut inv = Inventory::new();
+        parse_host_list(
+            &mut inv,
+            " a, b:2222,[::1]:2200,a:33, c[1:2] ,d[1:2]:22,[e]:5,",
+        )
+        .unwrap();
+        assert_eq!(
+            inv.groups["ungrouped"].hosts,
+            names(&["a", "b", "::1", "c[1:2]", "d[1:2]:22", "e"])
+        );
+        let port = |h: &str| {
+            inv.hosts[h]
+                .vars
+                .get("ansible_port")
+                .map(|v| v.value.clone())
+        };
+        assert_eq!(port("a"), None);
+        assert_eq!(port("b"), Some(crate::value::Value::Int(2222)));
+        assert_eq!(port("::1"), Some(crate::value::Value::Int(2200)));
+        assert_eq!(port("e"), Some(crate::value::Value::Int(5)));
+        assert_eq!(port("d[1:2]:22"), None);
+    }
+
+    #[test]
+    fn huge_ranges_are_refused_not_built() {
+        assert!(expand_hostname_range("h[0:99999999999]").is_err());
+        assert!(expand_hostname_range("h[0:9999][0:9999]").is_err());
+    }
+
+    proptest! {
+        #[test]
+        fn never_panics(raw in "\\PC{0,30}") {
+            let _ = expand_hostname_range(&raw);
+            let _ = split_host_port(&raw);
+        }
+
+        #[test]
+        fn never_panics_on_rangeish(raw in "[a-c0-9\\[\\]:|_.-]{0,24}") {
+            let _ = expand_hostname_range(&raw);
+            let _ = split_host_port(&raw);
+        }
+    }
+}

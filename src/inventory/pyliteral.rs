@@ -1037,3 +1037,168 @@ fn eval(node: &Node) -> Result<Py, Failure> {
 fn unhashable(type_name: &str) -> Failure {
     Failure::TypeError(format!("unhashable type: '{type_name}'"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn s(v: &str) -> Value {
+        Value::Str(v.to_string())
+    }
+
+    // ansible-inventory.md §3.3 table; every expected value checked with ansible-inventory
+    // 2.19.14 (`[g:vars]` lines, `--list`).
+    #[test]
+    fn integers() {
+        assert_eq!(parse_value("42"), Value::Int(42));
+        assert_eq!(parse_value("-7"), Value::Int(-7));
+        assert_eq!(parse_value("+5"), Value::Int(5));
+        assert_eq!(parse_value("010"), s("010"));
+        assert_eq!(parse_value("00"), Value::Int(0));
+        assert_eq!(parse_value("0_0"), Value::Int(0));
+        assert_eq!(parse_value("0x1F"), Value::Int(31));
+        assert_eq!(parse_value("0o17"), Value::Int(15));
+        assert_eq!(parse_value("0b101"), Value::Int(5));
+        assert_eq!(parse_value("1_000"), Value::Int(1000));
+        assert_eq!(parse_value("1__0"), s("1__0"));
+        assert_eq!(parse_value("(7)"), Value::Int(7));
+        assert_eq!(parse_value("-(7)"), Value::Int(-7));
+        assert_eq!(parse_value("--1"), s("--1"));
+        assert_eq!(parse_value("-True"), s("-True"));
+    }
+
+    // ansible-inventory.md §3.3 (floats; verified with the real tool).
+    #[test]
+    fn floats() {
+        assert_eq!(parse_value("1.5"), Value::Float(1.5));
+        assert_eq!(parse_value(".5"), Value::Float(0.5));
+        assert_eq!(parse_value("1."), Value::Float(1.0));
+        assert_eq!(parse_value("1e3"), Value::Float(1000.0));
+        assert_eq!(parse_value("1E+3_0"), Value::Float(1e30));
+        assert_eq!(parse_value("1e-5"), Value::Float(1e-5));
+        assert_eq!(parse_value("1e400"), Value::Float(f64::INFINITY));
+        assert_eq!(parse_value("-1e400"), Value::Float(f64::NEG_INFINITY));
+        assert_eq!(parse_value("1.10"), Value::Float(1.1));
+        assert_eq!(parse_value("1.10.2"), s("1.10.2"));
+        assert_eq!(parse_value("10.0.0.1"), s("10.0.0.1"));
+        match parse_value("-0.0") {
+            Value::Float(f) => assert!(f == 0.0 && f.is_sign_negative()),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    // ansible-inventory.md §3.3: complex numbers become their Python str().
+    #[test]
+    fn complex() {
+        assert_eq!(parse_value("1+2j"), s("(1+2j)"));
+        assert_eq!(parse_value("2j"), s("2j"));
+        assert_eq!(parse_value("-2j"), s("(-0-2j)"));
+        assert_eq!(parse_value("-1-2j"), s("(-1-2j)"));
+        assert_eq!(parse_value("1.5+0j"), s("(1.5+0j)"));
+        assert_eq!(parse_value("0.1+0.2j"), s("(0.1+0.2j)"));
+        assert_eq!(parse_value("1j+1"), s("1j+1"));
+        assert_eq!(parse_value("1+2"), s("1+2"));
+    }
+
+    // ansible-inventory.md §3.3: constants and strings.
+    #[test]
+    fn constants_and_strings() {
+        assert_eq!(parse_value("True"), Value::Bool(true));
+        assert_eq!(parse_value("False"), Value::Bool(false));
+        assert_eq!(parse_value("None"), Value::Null);
+        for raw in [
+            "true",
+            "yes",
+            "TRUE",
+            "none",
+            "nan",
+            "inf",
+            "a:b",
+            "/usr/bin/x",
+        ] {
+            assert_eq!(parse_value(raw), s(raw));
+        }
+        assert_eq!(parse_value(""), s(""));
+        assert_eq!(parse_value("'a' 'b'"), s("ab"));
+        assert_eq!(parse_value("u'x' r'\\n'"), s("x\\n"));
+        assert_eq!(parse_value(r#""""tri"ple""""#), s("tri\"ple"));
+        assert_eq!(parse_value(r"'\x41\101\u0041'"), s("AAA"));
+        assert_eq!(parse_value(r"'\d'"), s("\\d"));
+        assert_eq!(parse_value("f'abc'"), s("f'abc'"));
+        assert_eq!(parse_value("b'raw'"), Value::Unsafe("raw".into()));
+        assert_eq!(parse_value("b'a' 'b'"), s("b'a' 'b'"));
+        assert_eq!(parse_value("..."), s("..."));
+        assert_eq!(parse_value("abc # note"), s("abc # note"));
+        assert_eq!(parse_value("5 # note"), Value::Int(5));
+        assert_eq!(parse_value("5 ; note"), s("5 ; note"));
+    }
+
+    // ansible-inventory.md §3.3: containers (tuples and sets become lists).
+    #[test]
+    fn containers() {
+        assert_eq!(
+            parse_value("[1, 'two']"),
+            Value::List(vec![Value::Int(1), s("two")])
+        );
+        assert_eq!(
+            parse_value("(1, 2)"),
+            Value::List(vec![Value::Int(1), Value::Int(2)])
+        );
+        assert_eq!(
+            parse_value("1, 2"),
+            Value::List(vec![Value::Int(1), Value::Int(2)])
+        );
+        assert_eq!(parse_value("(1,)"), Value::List(vec![Value::Int(1)]));
+        assert_eq!(parse_value("()"), Value::List(vec![]));
+        assert_eq!(parse_value("{3}"), Value::List(vec![Value::Int(3)]));
+        assert_eq!(parse_value("set()"), Value::List(vec![]));
+        assert_eq!(
+            parse_value("{1, 1, True, 3, 2}"),
+            Value::List(vec![Value::Int(1), Value::Int(2), Value::Int(3)])
+        );
+        assert_eq!(
+            parse_value("[b'a', ...]"),
+            Value::List(vec![Value::Unsafe("a".into()), s("...")])
+        );
+        let mut m = Map::new();
+        m.insert("1".into(), s("b"));
+        m.insert("null".into(), Value::Int(1));
+        m.insert("1.5".into(), Value::Int(2));
+        m.insert("k".into(), Value::Int(4));
+        assert_eq!(
+            parse_value("{1: 'a', True: 'b', None: 1, 1.5: 2, 'k': 4}"),
+            Value::Map(m)
+        );
+        assert_eq!(parse_value("{}"), Value::Map(Map::new()));
+        assert_eq!(
+            try_parse_value("{[1]: 2}"),
+            Err("unhashable type: 'list'".to_string())
+        );
+        assert_eq!(
+            try_parse_value("{(1,[2])}"),
+            Err("unhashable type: 'list'".to_string())
+        );
+    }
+
+    // Python's tokenizer allows 200 nested brackets, not 201 (checked with python3.11).
+    #[test]
+    fn nesting_limit() {
+        let ok = format!("{}{}", "[".repeat(200), "]".repeat(200));
+        assert!(matches!(parse_value(&ok), Value::List(_)));
+        let deep = format!("{}{}", "[".repeat(201), "]".repeat(201));
+        assert_eq!(parse_value(&deep), Value::Str(deep.clone()));
+    }
+
+    proptest! {
+        #[test]
+        fn never_panics(raw in "\\PC{0,40}") {
+            let _ = parse_value(&raw);
+        }
+
+        #[test]
+        fn never_panics_on_pythonish(raw in "[-+0-9a-zA-Z_.'\"\\\\\\[\\](){}:, #jJxXoObBeE]{0,40}") {
+            let _ = parse_value(&raw);
+        }
+    }
+}
