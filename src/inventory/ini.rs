@@ -166,6 +166,15 @@ pub fn shlex_split(line: &str) -> Result<Vec<String>, &'static str> {
     }
 }
 
+/// Ansible's "invalid group name" test: a leading digit or any non-word character.
+fn has_invalid_group_chars(name: &str) -> bool {
+    let word = |c: char| c == '_' || c.is_alphanumeric();
+    name.chars().next().is_some_and(|c| c.is_numeric()) || !name.chars().all(word)
+}
+
+const INVALID_GROUP_WARNING: &str =
+    "Invalid characters were found in group names but not replaced, use -vvvv to see details";
+
 /// Converts a value the way Python's `int()` does for `ansible_group_priority`.
 fn priority_int(v: &Value) -> Result<i64, String> {
     let type_err = |t: &str| {
@@ -263,6 +272,11 @@ impl Reader<'_> {
                 ));
             }
         };
+        if has_invalid_group_chars(name)
+            && !self.inv.warnings.iter().any(|w| w == INVALID_GROUP_WARNING)
+        {
+            self.inv.warnings.push(INVALID_GROUP_WARNING.to_string());
+        }
         if !self.inv.groups.contains_key(name) {
             if state == State::Vars && !self.pending.contains_key(name) {
                 self.pending.insert(
@@ -431,4 +445,293 @@ pub fn parse(inv: &mut Inventory, path: &Path, text: &str) -> Result<(), SourceE
         pending: IndexMap::new(),
     };
     reader.run(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn load(text: &str) -> Result<Inventory, SourceError> {
+        let mut inv = Inventory::new();
+        parse(&mut inv, Path::new("/inv/hosts.ini"), text)?;
+        Ok(inv)
+    }
+
+    fn err(text: &str) -> (Option<usize>, String) {
+        match load(text) {
+            Err(e) => (e.line, e.message),
+            Ok(_) => panic!("expected an error for {text:?}"),
+        }
+    }
+
+    fn hvar(inv: &Inventory, host: &str, key: &str) -> Option<Value> {
+        inv.hosts.get(host)?.vars.get(key).map(|v| v.value.clone())
+    }
+
+    fn gvar(inv: &Inventory, group: &str, key: &str) -> Option<Value> {
+        inv.groups
+            .get(group)?
+            .vars
+            .get(key)
+            .map(|v| v.value.clone())
+    }
+
+    fn s(v: &str) -> Value {
+        Value::Str(v.into())
+    }
+
+    // ansible-inventory.md §3.1: shlex tokenising, checked against Python's shlex and
+    // ansible-inventory 2.19.14.
+    #[test]
+    fn shlex_posix_with_comments() {
+        let t = |l: &str| shlex_split(l).unwrap();
+        assert_eq!(t("h a='x y' b=c"), ["h", "a=x y", "b=c"]);
+        assert_eq!(t("h d=abc#def e=\"a#b\""), ["h", "d=abc"]);
+        assert_eq!(t("h e=\"a#b\" k=\"\""), ["h", "e=a#b", "k="]);
+        assert_eq!(t(r#"h b="x \"q\" \\ \$ \n""#), ["h", r#"b=x "q" \ \$ \n"#]);
+        assert_eq!(
+            t(r"h c=x\ y f='a\b' x=abc\#def"),
+            ["h", "c=x y", r"f=a\b", "x=abc#def"]
+        );
+        assert_eq!(t("h j=a\"b c\"d ''"), ["h", "j=ab cd", ""]);
+        assert_eq!(t("h e=a;b f=;"), ["h", "e=a;b", "f=;"]);
+        assert_eq!(shlex_split("h k=\"open"), Err("No closing quotation"));
+        assert_eq!(shlex_split("h k=v\\"), Err("No escaped character"));
+    }
+
+    // ansible-inventory.md §3, §3.1, §3.2 (struct1.ini case, compared with the real tool).
+    #[test]
+    fn sections_hosts_and_vars() {
+        let inv = load(concat!(
+            "# comment\n; other\nalpha\nbeta:2222 x=1\n\n",
+            "[web]\nw1 ansible_host=10.0.0.1 port=\"2222\" s=\"'2222'\"\n",
+            "w2  hash_unquoted=abc#def q=\"a b\"\n",
+            "beta:4444\n",
+            "[web:vars]\nhttp_port=80   # trailing\nname = spaced value \nempty=\n",
+            "note=abc # note\nsemi=5 ; note\n",
+            "[db:children]\nweb\n[web:hosts]\nw3\n[all:vars]\nglobal=1\n",
+        ))
+        .unwrap();
+        assert_eq!(inv.groups["ungrouped"].hosts, ["alpha", "beta"]);
+        assert_eq!(inv.groups["web"].hosts, ["w1", "w2", "beta", "w3"]);
+        assert_eq!(inv.groups["db"].children, ["web"]);
+        assert_eq!(hvar(&inv, "beta", "ansible_port"), Some(Value::Int(2222)));
+        assert_eq!(hvar(&inv, "beta", "x"), Some(Value::Int(1)));
+        assert_eq!(hvar(&inv, "w1", "port"), Some(Value::Int(2222)));
+        assert_eq!(hvar(&inv, "w1", "s"), Some(s("2222")));
+        assert_eq!(hvar(&inv, "w1", "ansible_host"), Some(s("10.0.0.1")));
+        assert_eq!(hvar(&inv, "w2", "hash_unquoted"), Some(s("abc")));
+        // `#` ended the line inside `abc#def`, so `q` was never read.
+        assert_eq!(hvar(&inv, "w2", "q"), None);
+        assert_eq!(gvar(&inv, "web", "http_port"), Some(Value::Int(80)));
+        assert_eq!(gvar(&inv, "web", "name"), Some(s("spaced value")));
+        assert_eq!(gvar(&inv, "web", "empty"), Some(s("")));
+        assert_eq!(gvar(&inv, "web", "note"), Some(s("abc # note")));
+        assert_eq!(gvar(&inv, "web", "semi"), Some(s("5 ; note")));
+        assert_eq!(gvar(&inv, "all", "global"), Some(Value::Int(1)));
+        let origin = &inv.groups["web"].vars["http_port"].origin;
+        assert_eq!(origin, &Origin::file("/inv/hosts.ini", 10));
+    }
+
+    // ansible-inventory.md §4.1: the port counts only when the host is created; an explicit
+    // ansible_port on the line wins.
+    #[test]
+    fn ports() {
+        let inv =
+            load("[g]\nb:2222\nb:4444\nc:22 ansible_port=33\n[::1]:2200\napp[1:2]:7\n").unwrap();
+        assert_eq!(hvar(&inv, "b", "ansible_port"), Some(Value::Int(2222)));
+        assert_eq!(hvar(&inv, "c", "ansible_port"), Some(Value::Int(33)));
+        assert_eq!(hvar(&inv, "::1", "ansible_port"), Some(Value::Int(2200)));
+        assert_eq!(hvar(&inv, "app2", "ansible_port"), Some(Value::Int(7)));
+    }
+
+    // ansible-inventory.md §3.4: pending declarations and the end-of-file errors.
+    #[test]
+    fn pending_declarations() {
+        let inv = load("[p:children]\nb\na\n[a]\nh1\n[b]\nh2\n[a:vars]\nv=1\n").unwrap();
+        assert_eq!(inv.groups["p"].children, ["a", "b"]);
+        let inv = load("[x:vars]\nv=1\n[x]\nh\n").unwrap();
+        assert_eq!(gvar(&inv, "x", "v"), Some(Value::Int(1)));
+        assert_eq!(
+            err("[p:children]\nx\n"),
+            (
+                Some(2),
+                "Section [p:children] includes undefined group 'x'.".into()
+            )
+        );
+        assert_eq!(
+            err("[x:vars]\nv=1\n"),
+            (
+                Some(1),
+                "Section [x:vars] not valid for undefined group 'x'.".into()
+            )
+        );
+        assert_eq!(
+            err("[x:vars]\nv=1\n[p:children]\nx\n"),
+            (
+                Some(1),
+                "Section [x:vars] not valid for undefined group 'x'.".into()
+            )
+        );
+        assert_eq!(
+            err("[p:children]\nx\n[x:vars]\nv=1\n[q:children]\nx\n"),
+            (
+                Some(2),
+                "Section [p:children] includes undefined group 'x'.".into()
+            )
+        );
+        assert_eq!(
+            err("[p:children]\nx\n[q:children]\nx\n"),
+            (
+                Some(2),
+                "Section [q:children] includes undefined group 'x'.".into()
+            )
+        );
+        // A group from an earlier source counts as declared.
+        let mut inv = Inventory::new();
+        inv.add_group("x");
+        parse(
+            &mut inv,
+            Path::new("/b.ini"),
+            "[p:children]\nx\n[x:vars]\nk=v\n",
+        )
+        .unwrap();
+        assert_eq!(inv.groups["p"].children, ["x"]);
+    }
+
+    // ansible-inventory.md §3.4 error table and §3 section errors (texts from the real tool).
+    #[test]
+    fn error_texts() {
+        assert_eq!(
+            err("[a:children]\nb\n[b:children]\nc\n[c:children]\na\n"),
+            (
+                Some(6),
+                "Adding group 'a' as child to 'c' creates a recursive dependency loop.".into()
+            )
+        );
+        assert_eq!(
+            err("[a:children]\na\n"),
+            (Some(2), "can't add group to itself".into())
+        );
+        assert_eq!(
+            err("[g:other]\nh\n"),
+            (Some(1), "Section [g:other] has unknown type: other".into())
+        );
+        assert_eq!(
+            err("[bad group]\n").1,
+            "Invalid section entry: '[bad group]'. Please make sure that there are no spaces in \
+             the section entry, and that there are no other invalid characters"
+        );
+        assert_eq!(
+            err("[g] ;c\nh\n"),
+            (
+                Some(1),
+                "Expected key=value host variable assignment, got: ;c".into()
+            )
+        );
+        assert_eq!(
+            err("[g]\nh a\n"),
+            (
+                Some(2),
+                "Expected key=value host variable assignment, got: a".into()
+            )
+        );
+        assert_eq!(
+            err("[g]\nh k=\"unterminated\n").1,
+            "Error parsing host definition 'h k=\"unterminated': No closing quotation"
+        );
+        assert_eq!(
+            err("[g:vars]\nnovalue\n").1,
+            "Expected key=value, got: novalue"
+        );
+        assert_eq!(
+            err("[g:children]\nk1 k2\n").1,
+            "Expected group name, got: k1 k2"
+        );
+        assert_eq!(
+            err("[g]\nh1:\n").1,
+            "Invalid host pattern 'h1:' supplied, ending in ':' is not allowed, this character \
+             is reserved to provide a port."
+        );
+        assert_eq!(
+            err("---\nall:\n").1,
+            "Invalid host pattern '---' supplied, '---' is normally a sign this is a YAML file."
+        );
+        assert_eq!(err("[g]\nh[1:3:0]\n").1, "range() arg 3 must not be zero");
+        assert_eq!(
+            err("[g]\n\"\" v=2\n").1,
+            "Invalid empty host name provided: "
+        );
+        assert_eq!(
+            err("[g:vars]\nv={[1]: 2}\n[g]\n").1,
+            "unhashable type: 'list'"
+        );
+        assert_eq!(
+            err("[g]\nh\n[g:vars]\nv={1j: 1}\n").1,
+            "<class 'complex'> is not taggable"
+        );
+    }
+
+    // ansible-inventory.md §7.3: ansible_group_priority from INI is the group's priority.
+    #[test]
+    fn group_priority() {
+        let inv = load(
+            "[g]\nh\n[g:vars]\nansible_group_priority=5\nother=1\n[f]\nh\n[f:vars]\n\
+             ansible_group_priority=\" 7 \"\n",
+        )
+        .unwrap();
+        assert_eq!(inv.groups["g"].priority, 5);
+        assert_eq!(inv.groups["f"].priority, 7);
+        assert_eq!(gvar(&inv, "g", "ansible_group_priority"), None);
+        assert_eq!(
+            err("[g]\nh\n[g:vars]\nansible_group_priority=abc\n").1,
+            "invalid literal for int() with base 10: 'abc'"
+        );
+        assert_eq!(
+            err("[g]\nh\n[g:vars]\nansible_group_priority=None\n").1,
+            "int() argument must be a string, a bytes-like object or a real number, not \
+             'NoneType'"
+        );
+    }
+
+    // ansible-inventory.md §7.1: a host named like a group gives its vars to the group.
+    #[test]
+    fn host_named_like_group() {
+        let inv = load("[g]\ng ansible_port=1 x=2\n").unwrap();
+        assert_eq!(gvar(&inv, "g", "x"), Some(Value::Int(2)));
+        assert_eq!(hvar(&inv, "g", "x"), None);
+    }
+
+    // ansible-inventory.md §3: names verbatim, with Ansible's warning.
+    #[test]
+    fn group_names_verbatim() {
+        let inv = load("[g] # c\nh\n[web-servers]\nw\n[grp.with.dots]\nd\n[123]\nn\n").unwrap();
+        for g in ["g", "web-servers", "grp.with.dots", "123"] {
+            assert!(inv.groups.contains_key(g), "{g}");
+        }
+        assert_eq!(inv.warnings, [INVALID_GROUP_WARNING]);
+    }
+
+    // Python's splitlines: \r\n, \r and \x0b all end lines (crlf.ini, real tool).
+    #[test]
+    fn line_endings() {
+        let inv = load("[g]\nh\r\n[g:vars]\r\nx=1\r\ny=2\x0bz=3\n").unwrap();
+        assert_eq!(gvar(&inv, "g", "y"), Some(Value::Int(2)));
+        assert_eq!(gvar(&inv, "g", "z"), Some(Value::Int(3)));
+    }
+
+    proptest! {
+        #[test]
+        fn never_panics(text in "\\PC{0,80}") {
+            let _ = load(&text);
+        }
+
+        #[test]
+        fn never_panics_on_iniish(
+            text in "(\\[[a-c:]{0,6}(:vars|:children|:hosts)?\\]\n|[a-c\\[\\]0-9:=\"' #\\\\]{0,12}\n){0,8}"
+        ) {
+            let _ = load(&text);
+        }
+    }
 }

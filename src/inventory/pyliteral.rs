@@ -20,12 +20,12 @@ pub fn parse_value(raw: &str) -> Value {
     }
 }
 
-/// Like [`parse_value`], but reports the one failure Ansible does not swallow: a TypeError from
-/// an unhashable set member or dict key (`{[1]: 2}` → `unhashable type: 'list'`), which makes
-/// the whole INI source fail.
+/// Like [`parse_value`], but reports the failures Ansible does not swallow and that make the
+/// whole INI source fail: a TypeError from an unhashable set member or dict key
+/// (`{[1]: 2}` → `unhashable type: 'list'`) and an untaggable dict key (`{...: 1}`).
 pub fn try_parse_value(raw: &str) -> Result<Value, String> {
     match literal_eval(raw) {
-        Ok(py) => Ok(to_value(&py)),
+        Ok(py) => to_value(&py),
         Err(Failure::NotLiteral) => Ok(Value::Str(raw.to_string())),
         Err(Failure::TypeError(msg)) => Err(msg),
     }
@@ -200,9 +200,10 @@ fn key_string(k: &Py) -> String {
 }
 
 /// Converts a Python literal to an Ansible value: tuples/sets → lists, complex → its `str()`,
-/// `...` → `"..."`, bytes → untrusted text.
-fn to_value(py: &Py) -> Value {
-    match py {
+/// `...` → `"..."`, bytes → untrusted text. Ansible 2.19 tags every dict key with its origin,
+/// which fails for `...` and complex keys (`<class 'complex'> is not taggable`).
+fn to_value(py: &Py) -> Result<Value, String> {
+    Ok(match py {
         Py::None => Value::Null,
         Py::Bool(b) => Value::Bool(*b),
         Py::Int(i) => Value::Int(*i),
@@ -212,16 +213,21 @@ fn to_value(py: &Py) -> Value {
         Py::Bytes(b) => Value::Unsafe(String::from_utf8_lossy(b).into_owned()),
         Py::Ellipsis => Value::Str("...".into()),
         Py::List(items) | Py::Tuple(items) | Py::Set(items) => {
-            Value::List(items.iter().map(to_value).collect())
+            Value::List(items.iter().map(to_value).collect::<Result<_, _>>()?)
         }
         Py::Dict(pairs) => {
             let mut m = Map::new();
             for (k, v) in pairs {
-                m.insert(key_string(k), to_value(v));
+                match k {
+                    Py::Ellipsis => return Err("<class 'ellipsis'> is not taggable".into()),
+                    Py::Complex(..) => return Err("<class 'complex'> is not taggable".into()),
+                    _ => {}
+                }
+                m.insert(key_string(k), to_value(v)?);
             }
             Value::Map(m)
         }
-    }
+    })
 }
 
 // ---------------------------------------------------------------------------------------------
