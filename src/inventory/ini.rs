@@ -531,7 +531,7 @@ mod tests {
         assert_eq!(gvar(&inv, "web", "semi"), Some(s("5 ; note")));
         assert_eq!(gvar(&inv, "all", "global"), Some(Value::Int(1)));
         let origin = &inv.groups["web"].vars["http_port"].origin;
-        assert_eq!(origin, &Origin::file("/inv/hosts.ini", 10));
+        assert_eq!(origin, &Origin::file("/inv/hosts.ini", 11));
     }
 
     // ansible-inventory.md §4.1: the port counts only when the host is created; an explicit
@@ -627,7 +627,8 @@ mod tests {
             err("[g] ;c\nh\n"),
             (
                 Some(1),
-                "Expected key=value host variable assignment, got: ;c".into()
+                // `[g]` is then a host pattern whose range lacks a `:` (real tool: same text).
+                "host range must be begin:end or begin:end:step".into()
             )
         );
         assert_eq!(
