@@ -991,18 +991,7 @@ fn eval(node: &Node) -> Result<Py, Failure> {
                     out.push(v);
                 }
             }
-            // Small non-negative ints iterate in value order in CPython sets.
-            if out
-                .iter()
-                .all(|v| matches!(v, Py::Int(i) if *i >= 0) || matches!(v, Py::Bool(_)))
-            {
-                out.sort_by_key(|v| match v {
-                    Py::Int(i) => *i,
-                    Py::Bool(b) => i64::from(*b),
-                    _ => 0,
-                });
-            }
-            Ok(Py::Set(out))
+            Ok(Py::Set(cpython_set_order(out)))
         }
         Node::EmptySetCall => Ok(Py::Set(Vec::new())),
         Node::Dict(pairs) => {
@@ -1038,6 +1027,115 @@ fn eval(node: &Node) -> Result<Py, Failure> {
         Node::Unary(..) => eval_signed_num(node),
         Node::Other => Err(Failure::NotLiteral),
     }
+}
+
+/// The modulus of Python's numeric hash (2**61 - 1).
+const HASH_MODULUS: u64 = (1 << 61) - 1;
+
+/// Python's `hash()` for numbers, from its documented definition: the value as a rational
+/// reduced modulo 2**61 - 1, sign kept, -1 mapped to -2. `None` for values whose hash is not
+/// reproducible (strings are salted per process; None is address-based).
+fn py_hash(v: &Py) -> Option<i64> {
+    fn fix(h: i64) -> i64 {
+        if h == -1 { -2 } else { h }
+    }
+    match v {
+        Py::Bool(b) => Some(i64::from(*b)),
+        Py::Int(i) => {
+            let m = (i.unsigned_abs() % HASH_MODULUS) as i64;
+            Some(fix(if *i < 0 { -m } else { m }))
+        }
+        Py::Float(f) => Some(float_hash(*f)),
+        Py::Complex(r, i) => {
+            let h = (float_hash(*r) as u64)
+                .wrapping_add(1_000_003u64.wrapping_mul(float_hash(*i) as u64));
+            Some(fix(h as i64))
+        }
+        _ => None,
+    }
+}
+
+fn float_hash(f: f64) -> i64 {
+    if f.is_infinite() {
+        return if f > 0.0 { 314_159 } else { -314_159 };
+    }
+    if f.is_nan() || f == 0.0 {
+        return 0;
+    }
+    // f = mant * 2**exp exactly, with an integer mantissa.
+    let bits = f.to_bits();
+    let raw_exp = ((bits >> 52) & 0x7ff) as i64;
+    let frac = bits & ((1 << 52) - 1);
+    let (mant, exp) = if raw_exp == 0 {
+        (frac, -1074)
+    } else {
+        (frac | (1 << 52), raw_exp - 1075)
+    };
+    // 2**61 ≡ 1 (mod 2**61 - 1), so 2**exp ≡ 2**(exp mod 61).
+    let shift = exp.rem_euclid(61) as u32;
+    let x = ((u128::from(mant % HASH_MODULUS) << shift) % u128::from(HASH_MODULUS)) as i64;
+    let h = if f < 0.0 { -x } else { x };
+    if h == -1 { -2 } else { h }
+}
+
+/// Orders the (already de-duplicated) members as CPython's set iterates them: its open-address
+/// table (8 slots to start, 10-slot linear probe runs, perturbed probing, resize to 4× the
+/// used count when 60% full). Members without a reproducible hash keep insertion order (Python's
+/// own order for those differs from run to run).
+fn cpython_set_order(items: Vec<Py>) -> Vec<Py> {
+    let Some(hashes) = items.iter().map(py_hash).collect::<Option<Vec<i64>>>() else {
+        return items;
+    };
+    const LINEAR_PROBES: usize = 9;
+    fn insert(table: &mut [Option<usize>], hashes: &[i64], idx: usize) {
+        let mask = table.len() - 1;
+        let hash = hashes.get(idx).copied().unwrap_or(0) as u64;
+        let mut perturb = hash;
+        let mut i = (hash as usize) & mask;
+        loop {
+            let probes = if i + LINEAR_PROBES <= mask {
+                LINEAR_PROBES
+            } else {
+                0
+            };
+            for j in i..=i + probes {
+                if let Some(slot @ None) = table.get_mut(j) {
+                    *slot = Some(idx);
+                    return;
+                }
+            }
+            perturb >>= 5;
+            i = (i
+                .wrapping_mul(5)
+                .wrapping_add(1)
+                .wrapping_add(perturb as usize))
+                & mask;
+        }
+    }
+    let mut table: Vec<Option<usize>> = vec![None; 8];
+    let mut used = 0usize;
+    for idx in 0..items.len() {
+        insert(&mut table, &hashes, idx);
+        used += 1;
+        let mask = table.len() - 1;
+        if used * 5 >= mask * 3 {
+            let minused = if used > 50_000 { used * 2 } else { used * 4 };
+            let mut size = 8;
+            while size <= minused {
+                size <<= 1;
+            }
+            let old = std::mem::replace(&mut table, vec![None; size]);
+            for idx in old.into_iter().flatten() {
+                insert(&mut table, &hashes, idx);
+            }
+        }
+    }
+    let mut slots: Vec<Option<Py>> = items.into_iter().map(Some).collect();
+    table
+        .into_iter()
+        .flatten()
+        .filter_map(|idx| slots.get_mut(idx).and_then(Option::take))
+        .collect()
 }
 
 fn unhashable(type_name: &str) -> Failure {
@@ -1184,6 +1282,50 @@ mod tests {
         assert_eq!(
             try_parse_value("{(1,[2])}"),
             Err("unhashable type: 'list'".to_string())
+        );
+    }
+
+    // Set members come out in CPython's iteration order (expected lists printed by
+    // python3.11 `list(ast.literal_eval("{...}"))` (not `eval`: constant set displays are
+    // built differently); `{-2, 1_0}` → [10, -2] also seen in ansible-inventory output).
+    #[test]
+    fn set_order_matches_cpython() {
+        let ints = |v: &[i64]| Value::List(v.iter().map(|i| Value::Int(*i)).collect());
+        assert_eq!(parse_value("{-2, 10}"), ints(&[10, -2]));
+        assert_eq!(parse_value("{1000000, 1}"), ints(&[1000000, 1]));
+        assert_eq!(parse_value("{00, -2, 10}"), ints(&[0, 10, -2]));
+        assert_eq!(
+            parse_value("{1.5, 2.5, -0.5, 100, 8, 16}"),
+            Value::List(vec![
+                Value::Float(-0.5),
+                Value::Float(1.5),
+                Value::Float(2.5),
+                Value::Int(100),
+                Value::Int(8),
+                Value::Int(16)
+            ])
+        );
+        assert_eq!(
+            parse_value("{1e400, 2j, 1+1j, 7.25}"),
+            Value::List(vec![
+                s("(1+1j)"),
+                Value::Float(7.25),
+                s("2j"),
+                Value::Float(f64::INFINITY)
+            ])
+        );
+        let many: Vec<String> = (0..60)
+            .map(|i| (i * 7919 % 1000 - 500).to_string())
+            .collect();
+        let expected = [
+            257, -254, 260, -120, 394, -117, -500, 14, -497, 17, -363, 151, -229, 285, -226, 288,
+            419, -92, 422, -472, 42, -469, 45, 176, -335, 179, -201, 313, -198, -67, 447, -64, 450,
+            -444, 70, -310, 204, -307, 207, 338, -173, 341, -39, 475, -36, 95, -416, 98, -282, 232,
+            -279, -148, 366, -145, 369, -11, -391, 123, -388, 126,
+        ];
+        assert_eq!(
+            parse_value(&format!("{{{}}}", many.join(", "))),
+            ints(&expected)
         );
     }
 
