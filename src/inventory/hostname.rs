@@ -143,14 +143,36 @@ fn zfill(s: &str, width: usize) -> String {
 
 /// Expands the ranges of one host pattern (§4.2), left range outermost.
 pub fn expand_hostname_range(pattern: &str) -> Result<Vec<String>, String> {
+    // Depth-first with an explicit stack (same order and first error as Ansible's recursion,
+    // without risking our own stack on thousands of ranges).
     let mut out = Vec::new();
-    expand_into(pattern, &mut out)?;
+    let mut stack: Vec<(String, usize)> = vec![(pattern.to_string(), 0)];
+    while let Some((name, depth)) = stack.pop() {
+        if depth > 0 && !name.contains('[') {
+            out.push(name);
+            if out.len() > MAX_EXPANDED_HOSTS {
+                return Err(format!(
+                    "host range expands to more than {MAX_EXPANDED_HOSTS} hosts"
+                ));
+            }
+            continue;
+        }
+        if depth > MAX_RANGES {
+            return Err("maximum recursion depth exceeded while calling a Python object".into());
+        }
+        let names = expand_first(&name)?;
+        stack.extend(names.into_iter().rev().map(|n| (n, depth + 1)));
+    }
     Ok(out)
 }
 
-fn expand_into(line: &str, out: &mut Vec<String>) -> Result<(), String> {
+/// Python stops the recursion (one level per range) near its recursion limit.
+const MAX_RANGES: usize = 900;
+
+/// Expands the first bracket of `line` (the text around it kept as is).
+fn expand_first(line: &str) -> Result<Vec<String>, String> {
     if line.is_empty() {
-        return Ok(());
+        return Ok(Vec::new());
     }
     // The first `[` and then the first `]` become separators; exactly three parts must result.
     let replaced = line.replacen('[', "|", 1).replacen(']', "|", 1);
@@ -238,20 +260,10 @@ fn expand_into(line: &str, out: &mut Vec<String>) -> Result<(), String> {
             v
         }
     };
-    for item in seq {
-        let name = format!("{head}{item}{tail}");
-        if name.contains('[') {
-            expand_into(&name, out)?;
-        } else {
-            out.push(name);
-        }
-        if out.len() > MAX_EXPANDED_HOSTS {
-            return Err(format!(
-                "host range expands to more than {MAX_EXPANDED_HOSTS} hosts"
-            ));
-        }
-    }
-    Ok(())
+    Ok(seq
+        .into_iter()
+        .map(|item| format!("{head}{item}{tail}"))
+        .collect())
 }
 
 /// Reads a host-list source (`a.example,b.example:2222,[::1]:2200,`) into `ungrouped`.
@@ -407,6 +419,16 @@ mod tests {
         assert_eq!(port("::1"), Some(crate::value::Value::Int(2200)));
         assert_eq!(port("e"), Some(crate::value::Value::Int(5)));
         assert_eq!(port("d[1:2]:22"), None);
+    }
+
+    #[test]
+    fn deep_range_nesting_is_refused_not_overflowed() {
+        let many = "[0:0]".repeat(5000);
+        assert!(expand_hostname_range(&many).is_err());
+        assert_eq!(
+            expand_hostname_range(&"[0:0]".repeat(50)).unwrap(),
+            ["0".repeat(50)]
+        );
     }
 
     #[test]
