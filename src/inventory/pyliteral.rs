@@ -829,7 +829,9 @@ impl<'a> Parser<'a> {
                     self.expect_op(')')?;
                     Node::EmptySetCall
                 }
-                _ => return Err(()),
+                // A plain name is valid syntax that fails only when evaluated, so an earlier
+                // unhashable member still raises first (`[{[1]: 2}, x]`).
+                _ => Node::Other,
             },
             Tok::Op('(') => {
                 if self.is_op(')') {
@@ -1279,6 +1281,11 @@ mod tests {
             try_parse_value("{[1]: 2}"),
             Err("unhashable type: 'list'".to_string())
         );
+        assert_eq!(
+            try_parse_value("[{[1]: 2}, x]"),
+            Err("unhashable type: 'list'".to_string())
+        );
+        assert_eq!(parse_value("[x, {[1]: 2}]"), s("[x, {[1]: 2}]"));
         assert_eq!(
             try_parse_value("{(1,[2])}"),
             Err("unhashable type: 'list'".to_string())
