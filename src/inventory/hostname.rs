@@ -99,6 +99,18 @@ pub fn split_host_port(token: &str) -> (String, Option<i64>) {
     parse_address(token).unwrap_or_else(|| (token.to_string(), None))
 }
 
+/// Ansible's `_expand_hostpattern` shared by the INI, YAML and TOML readers: split off the port
+/// (§4.1), then expand ranges if the name has a `[` (§4.2). The port applies to every host.
+pub fn expand_hostpattern(token: &str) -> Result<(Vec<String>, Option<i64>), String> {
+    let (pattern, port) = split_host_port(token);
+    let hosts = if pattern.contains('[') {
+        expand_hostname_range(&pattern)?
+    } else {
+        vec![pattern]
+    };
+    Ok((hosts, port))
+}
+
 /// Python's `int(str)` for base 10: surrounding whitespace, a sign, digits with single
 /// underscores between them. Errors with Python's message.
 pub(crate) fn py_int(s: &str) -> Result<i64, String> {

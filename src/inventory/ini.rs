@@ -2,7 +2,7 @@
 //! `[g:vars]`, `[g:children]`, pending-declaration errors with file and line.
 
 use super::Inventory;
-use super::hostname::{expand_hostname_range, py_int, split_host_port};
+use super::hostname::{expand_hostpattern, py_int};
 use super::pyliteral::try_parse_value;
 use crate::error::SourceError;
 use crate::origin::Origin;
@@ -308,12 +308,7 @@ impl Reader<'_> {
         let Some((first, rest)) = tokens.split_first() else {
             return Err("list index out of range".into());
         };
-        let (pattern, port) = split_host_port(first);
-        let hosts = if pattern.contains('[') {
-            expand_hostname_range(&pattern)?
-        } else {
-            vec![pattern]
-        };
+        let (hosts, port) = expand_hostpattern(first)?;
         if py_strip(first).ends_with(':') && port.is_none() {
             return Err(format!(
                 "Invalid host pattern '{first}' supplied, ending in ':' is not allowed, this \
