@@ -254,11 +254,10 @@ enum StrLit {
     Formatted,
 }
 
-struct Lexer<'a> {
+struct Lexer {
     chars: Vec<char>,
     pos: usize,
     depth: usize,
-    _src: &'a str,
 }
 
 type LexResult<T> = Result<T, ()>;
@@ -271,13 +270,12 @@ fn is_ident_char(c: char) -> bool {
     c == '_' || c.is_alphanumeric()
 }
 
-impl<'a> Lexer<'a> {
-    fn new(src: &'a str) -> Self {
+impl Lexer {
+    fn new(src: &str) -> Self {
         Lexer {
             chars: src.chars().collect(),
             pos: 0,
             depth: 0,
-            _src: src,
         }
     }
 
@@ -705,13 +703,13 @@ enum Node {
     Other,
 }
 
-struct Parser<'a> {
-    lex: Lexer<'a>,
+struct Parser {
+    lex: Lexer,
     tok: Tok,
 }
 
-impl<'a> Parser<'a> {
-    fn new(src: &'a str) -> LexResult<Self> {
+impl Parser {
+    fn new(src: &str) -> LexResult<Self> {
         let mut lex = Lexer::new(src);
         let tok = lex.next_token()?;
         Ok(Parser { lex, tok })
