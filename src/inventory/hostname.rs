@@ -293,6 +293,8 @@ pub fn parse_host_list(inv: &mut Inventory, spec: &str) -> Result<(), SourceErro
             _ => (item.to_string(), None),
         };
         if !inv.hosts.contains_key(&host) {
+            // A zero port is falsy to Ansible's Host and is not recorded.
+            let port = port.filter(|p| *p != 0);
             inv.add_host(&host, Some("ungrouped"), port, &origin);
         }
     }

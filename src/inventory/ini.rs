@@ -330,6 +330,8 @@ impl Reader<'_> {
             };
             vars.insert(k.to_string(), try_parse_value(v)?);
         }
+        // Ansible's Host only records a truthy port: `h:0` gets no ansible_port.
+        let port = port.filter(|p| *p != 0);
         let origin = self.origin();
         for host in &hosts {
             if host.is_empty() {
@@ -539,6 +541,10 @@ mod tests {
         assert_eq!(hvar(&inv, "c", "ansible_port"), Some(Value::Int(33)));
         assert_eq!(hvar(&inv, "::1", "ansible_port"), Some(Value::Int(2200)));
         assert_eq!(hvar(&inv, "app2", "ansible_port"), Some(Value::Int(7)));
+        // Port 0 is falsy in Python, so Ansible's Host ignores it (real tool: no var).
+        let inv = load("[g]\nh:0\nk:00\n").unwrap();
+        assert_eq!(hvar(&inv, "h", "ansible_port"), None);
+        assert_eq!(hvar(&inv, "k", "ansible_port"), None);
     }
 
     // ansible-inventory.md §3.4: pending declarations and the end-of-file errors.
