@@ -723,6 +723,25 @@ mod tests {
         assert_eq!(gvar(&inv, "g", "z"), Some(Value::Int(3)));
     }
 
+    // ansible-inventory.md §1–§2 + §3 through the loader: a file source and a host list,
+    // reconciled (structure as printed by the real tool for the same input).
+    #[test]
+    fn through_the_loader() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("hosts");
+        std::fs::write(&file, "shared x=1\n[a]\nshared\n[b:children]\na\n").unwrap();
+        let sources = [file.display().to_string(), "c:2222,".to_string()];
+        let inv = super::super::load(&sources, &Default::default()).unwrap();
+        assert_eq!(inv.groups["all"].children, ["ungrouped", "b"]);
+        assert_eq!(inv.groups["ungrouped"].hosts, ["c"]);
+        assert_eq!(inv.groups["a"].hosts, ["shared"]);
+        assert_eq!(hvar(&inv, "c", "ansible_port"), Some(Value::Int(2222)));
+        let bad = dir.path().join("bad.ini");
+        std::fs::write(&bad, "[g]\nh1:\n").unwrap();
+        let err = super::super::load(&[bad.display().to_string()], &Default::default());
+        assert!(err.is_err());
+    }
+
     proptest! {
         #[test]
         fn never_panics(text in "\\PC{0,80}") {
