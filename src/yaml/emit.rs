@@ -1,0 +1,533 @@
+//! YAML output as `yaml.dump(data, default_flow_style=False, allow_unicode=True)` with Ansible's
+//! dumper writes it (ansible-inventory.md §15.4): block style, 2-space indent, sequences inside
+//! mappings not indented, keys sorted, strings that would read back as another type quoted,
+//! plain and single-quoted scalars folded at column 80, `!vault |` literal blocks.
+
+use super::resolve::plain_is_string;
+use crate::value::{Map, Value, py_float_repr};
+use std::fmt::Write as _;
+
+const BEST_WIDTH: usize = 80;
+
+/// The whole document, ending with a newline.
+pub fn to_yaml_string(v: &Value) -> String {
+    let mut out = String::new();
+    match v {
+        Value::Map(m) if !m.is_empty() => block_map(m, 0, &mut out),
+        Value::List(l) if !l.is_empty() => block_seq(l, 0, &mut out),
+        Value::Vault(s) => vault_block(s, 0, &mut out),
+        other => {
+            scalar(other, 0, false, &mut out);
+            if matches!(
+                other,
+                Value::Null | Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::Date(_)
+            ) || out.starts_with(|c: char| c != '\'' && c != '"' && c != '{' && c != '[')
+            {
+                out.push_str("\n...");
+            }
+        }
+    }
+    out.push('\n');
+    out
+}
+
+fn pad(out: &mut String, n: usize) {
+    out.extend(std::iter::repeat_n(' ', n));
+}
+
+fn newline(out: &mut String, indent: usize) {
+    out.push('\n');
+    pad(out, indent);
+}
+
+fn column(out: &str) -> usize {
+    match out.rfind('\n') {
+        Some(i) => out[i + 1..].chars().count(),
+        None => out.chars().count(),
+    }
+}
+
+fn sorted(m: &Map) -> Vec<(&String, &Value)> {
+    let mut v: Vec<(&String, &Value)> = m.iter().collect();
+    v.sort_by(|a, b| a.0.cmp(b.0));
+    v
+}
+
+/// A mapping whose first key goes at the cursor (already at column `indent`).
+fn block_map(m: &Map, indent: usize, out: &mut String) {
+    for (i, (k, v)) in sorted(m).into_iter().enumerate() {
+        if i > 0 {
+            newline(out, indent);
+        }
+        string_scalar(k, indent, true, out);
+        out.push(':');
+        match v {
+            Value::Map(sub) if !sub.is_empty() => {
+                newline(out, indent + 2);
+                block_map(sub, indent + 2, out);
+            }
+            Value::List(items) if !items.is_empty() => {
+                newline(out, indent);
+                block_seq(items, indent, out);
+            }
+            Value::Vault(s) => {
+                out.push(' ');
+                vault_block(s, indent + 2, out);
+            }
+            other => {
+                out.push(' ');
+                scalar(other, indent + 2, false, out);
+            }
+        }
+    }
+}
+
+/// A sequence whose first `- ` goes at the cursor (already at column `indent`).
+fn block_seq(items: &[Value], indent: usize, out: &mut String) {
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            newline(out, indent);
+        }
+        out.push_str("- ");
+        match item {
+            Value::Map(sub) if !sub.is_empty() => block_map(sub, indent + 2, out),
+            Value::List(sub) if !sub.is_empty() => block_seq(sub, indent + 2, out),
+            Value::Vault(s) => vault_block(s, indent + 2, out),
+            other => scalar(other, indent + 2, false, out),
+        }
+    }
+}
+
+/// `!vault |` followed by the ciphertext lines at `indent`.
+fn vault_block(text: &str, indent: usize, out: &mut String) {
+    out.push_str("!vault |");
+    let trailing = text.len() - text.trim_end_matches('\n').len();
+    match trailing {
+        0 => out.push('-'),
+        1 => {}
+        _ => out.push('+'),
+    }
+    if text.starts_with([' ', '\n']) {
+        out.push('2');
+    }
+    let body = if trailing == 1 {
+        &text[..text.len() - 1]
+    } else {
+        text
+    };
+    for line in body.split('\n') {
+        out.push('\n');
+        if !line.is_empty() {
+            pad(out, indent);
+            out.push_str(line);
+        }
+    }
+}
+
+/// Any non-collection value (empty collections print as `{}` / `[]`).
+fn scalar(v: &Value, indent: usize, key: bool, out: &mut String) {
+    match v {
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Int(i) => {
+            let _ = write!(out, "{i}");
+        }
+        Value::Float(f) => out.push_str(&yaml_float(*f)),
+        Value::Date(d) => out.push_str(&d.replacen('T', " ", 1)),
+        Value::Str(s) | Value::Unsafe(s) | Value::Vault(s) => string_scalar(s, indent, key, out),
+        Value::Map(_) => out.push_str("{}"),
+        Value::List(_) => out.push_str("[]"),
+    }
+}
+
+/// PyYAML's float representer: `.inf`, `.nan`, and `1.0e+16` rather than `1e+16`.
+pub fn yaml_float(f: f64) -> String {
+    if f.is_nan() {
+        return ".nan".into();
+    }
+    if f.is_infinite() {
+        return if f > 0.0 {
+            ".inf".into()
+        } else {
+            "-.inf".into()
+        };
+    }
+    let r = py_float_repr(f);
+    if !r.contains('.') && r.contains('e') {
+        r.replacen('e', ".0e", 1)
+    } else {
+        r
+    }
+}
+
+struct Analysis {
+    multiline: bool,
+    allow_plain: bool,
+    allow_single: bool,
+}
+
+fn is_break(c: char) -> bool {
+    matches!(c, '\n' | '\u{85}' | '\u{2028}' | '\u{2029}')
+}
+
+fn is_ws(c: Option<char>) -> bool {
+    match c {
+        None => true,
+        Some(c) => matches!(c, '\0' | ' ' | '\t' | '\r') || is_break(c),
+    }
+}
+
+fn analyze(s: &str) -> Analysis {
+    if s.is_empty() {
+        return Analysis {
+            multiline: false,
+            allow_plain: false,
+            allow_single: true,
+        };
+    }
+    let chars: Vec<char> = s.chars().collect();
+    let (mut flow_ind, mut block_ind) = (s.starts_with("---") || s.starts_with("..."), false);
+    if flow_ind {
+        block_ind = true;
+    }
+    let (mut line_breaks, mut special) = (false, false);
+    let (mut leading_space, mut leading_break, mut trailing_space, mut trailing_break) =
+        (false, false, false, false);
+    let (mut break_space, mut space_break) = (false, false);
+    let (mut prev_space, mut prev_break) = (false, false);
+    let mut preceded_ws = true;
+    let last = chars.len() - 1;
+    for (i, &c) in chars.iter().enumerate() {
+        let followed_ws = is_ws(chars.get(i + 1).copied());
+        if i == 0 {
+            if "#,[]{}&*!|>'\"%@`".contains(c) {
+                flow_ind = true;
+                block_ind = true;
+            }
+            if c == '?' || c == ':' {
+                flow_ind = true;
+                if followed_ws {
+                    block_ind = true;
+                }
+            }
+            if c == '-' && followed_ws {
+                flow_ind = true;
+                block_ind = true;
+            }
+        } else {
+            if ",?[]{}".contains(c) {
+                flow_ind = true;
+            }
+            if c == ':' {
+                flow_ind = true;
+                if followed_ws {
+                    block_ind = true;
+                }
+            }
+            if c == '#' && preceded_ws {
+                flow_ind = true;
+                block_ind = true;
+            }
+        }
+        if is_break(c) {
+            line_breaks = true;
+        }
+        if !(c == '\n' || (' '..='~').contains(&c)) {
+            let unicode = (c == '\u{85}'
+                || ('\u{a0}'..='\u{d7ff}').contains(&c)
+                || ('\u{e000}'..='\u{fffd}').contains(&c)
+                || ('\u{10000}'..'\u{10ffff}').contains(&c))
+                && c != '\u{feff}';
+            if !unicode {
+                special = true;
+            }
+        }
+        if c == ' ' {
+            if i == 0 {
+                leading_space = true;
+            }
+            if i == last {
+                trailing_space = true;
+            }
+            if prev_break {
+                break_space = true;
+            }
+            prev_space = true;
+            prev_break = false;
+        } else if is_break(c) {
+            if i == 0 {
+                leading_break = true;
+            }
+            if i == last {
+                trailing_break = true;
+            }
+            if prev_space {
+                space_break = true;
+            }
+            prev_space = false;
+            prev_break = true;
+        } else {
+            prev_space = false;
+            prev_break = false;
+        }
+        preceded_ws = is_ws(Some(c));
+    }
+    let mut allow_plain = true;
+    let mut allow_single = true;
+    if leading_space || leading_break || trailing_space || trailing_break {
+        allow_plain = false;
+    }
+    if break_space {
+        allow_plain = false;
+        allow_single = false;
+    }
+    if space_break || special {
+        allow_plain = false;
+        allow_single = false;
+    }
+    if line_breaks || block_ind {
+        allow_plain = false;
+    }
+    let _ = flow_ind;
+    Analysis {
+        multiline: line_breaks,
+        allow_plain,
+        allow_single,
+    }
+}
+
+/// A string in the first style PyYAML would pick: plain, single-quoted, double-quoted.
+fn string_scalar(s: &str, indent: usize, key: bool, out: &mut String) {
+    let a = analyze(s);
+    if plain_is_string(s) && !(key && a.multiline) && a.allow_plain && !s.is_empty() {
+        write_folded(s, indent, !key, false, out);
+    } else if a.allow_single && !(key && a.multiline) {
+        write_folded(s, indent, !key, true, out);
+    } else {
+        write_double(s, out);
+    }
+}
+
+/// Plain or single-quoted text: a single space past column 80 becomes a line break; in quoted
+/// text each line break is written doubled (a blank line).
+fn write_folded(s: &str, indent: usize, split: bool, quoted: bool, out: &mut String) {
+    if quoted {
+        out.push('\'');
+    }
+    let chars: Vec<char> = s.chars().collect();
+    let mut col = column(out);
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == ' ' {
+            let start = i;
+            while i < chars.len() && chars[i] == ' ' {
+                i += 1;
+            }
+            if i - start == 1 && col > BEST_WIDTH && split && start != 0 && i != chars.len() {
+                newline(out, indent);
+                col = indent;
+            } else {
+                for _ in start..i {
+                    out.push(' ');
+                }
+                col += i - start;
+            }
+        } else if is_break(c) {
+            let start = i;
+            while i < chars.len() && is_break(chars[i]) {
+                i += 1;
+            }
+            if c == '\n' {
+                out.push('\n');
+            }
+            for &b in &chars[start..i] {
+                if b == '\n' {
+                    out.push('\n');
+                } else {
+                    out.push(b);
+                }
+            }
+            pad(out, indent);
+            col = indent;
+        } else {
+            if quoted && c == '\'' {
+                out.push_str("''");
+                col += 2;
+            } else {
+                out.push(c);
+                col += 1;
+            }
+            i += 1;
+        }
+    }
+    if quoted {
+        out.push('\'');
+    }
+}
+
+fn write_double(s: &str, out: &mut String) {
+    out.push('"');
+    for c in s.chars() {
+        let esc = match c {
+            '\0' => Some('0'),
+            '\u{7}' => Some('a'),
+            '\u{8}' => Some('b'),
+            '\t' => Some('t'),
+            '\n' => Some('n'),
+            '\u{b}' => Some('v'),
+            '\u{c}' => Some('f'),
+            '\r' => Some('r'),
+            '\u{1b}' => Some('e'),
+            '"' => Some('"'),
+            '\\' => Some('\\'),
+            '\u{85}' => Some('N'),
+            '\u{2028}' => Some('L'),
+            '\u{2029}' => Some('P'),
+            _ => None,
+        };
+        if let Some(e) = esc {
+            out.push('\\');
+            out.push(e);
+            continue;
+        }
+        let printable = (' '..='~').contains(&c)
+            || ('\u{a0}'..='\u{d7ff}').contains(&c)
+            || ('\u{e000}'..='\u{fffd}').contains(&c);
+        if printable && c != '\u{feff}' {
+            out.push(c);
+        } else if (c as u32) <= 0xff {
+            let _ = write!(out, "\\x{:02X}", c as u32);
+        } else if (c as u32) <= 0xffff {
+            let _ = write!(out, "\\u{:04X}", c as u32);
+        } else {
+            let _ = write!(out, "\\U{:08X}", c as u32);
+        }
+    }
+    out.push('"');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn m(pairs: &[(&str, Value)]) -> Value {
+        Value::Map(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect(),
+        )
+    }
+
+    // ansible-inventory.md §15.4; expected text printed by `ansible-inventory --yaml --list`
+    // (and by `yaml.dump(..., default_flow_style=False, allow_unicode=True)` for the scalars).
+    #[test]
+    fn host_vars_block_like_ansible() {
+        let host = m(&[
+            ("a", Value::Bool(true)),
+            ("b", Value::Int(8)),
+            ("d", Value::Date("2024-01-31".into())),
+            ("e", Value::Date("2001-12-14T21:59:43.100000-05:00".into())),
+            ("f", Value::Float(f64::INFINITY)),
+            ("g", Value::Unsafe("{{x}}".into())),
+            (
+                "k",
+                Value::Vault("$ANSIBLE_VAULT;1.1;AES256\n3131\n".into()),
+            ),
+            ("s", Value::str("yes")),
+            (
+                "l",
+                Value::List(vec![Value::Int(1), Value::str("2"), Value::Bool(true)]),
+            ),
+            ("mm", m(&[("x", Value::Int(1))])),
+            ("n", Value::Null),
+            ("ml", Value::str("a\nb")),
+            ("e1", Value::str("")),
+            ("em", Value::Map(Map::new())),
+        ]);
+        let doc = m(&[(
+            "all",
+            m(&[(
+                "children",
+                m(&[("ungrouped", m(&[("hosts", m(&[("h1", host)]))]))]),
+            )]),
+        )]);
+        let want = "all:
+  children:
+    ungrouped:
+      hosts:
+        h1:
+          a: true
+          b: 8
+          d: 2024-01-31
+          e: 2001-12-14 21:59:43.100000-05:00
+          e1: ''
+          em: {}
+          f: .inf
+          g: '{{x}}'
+          k: !vault |
+            $ANSIBLE_VAULT;1.1;AES256
+            3131
+          l:
+          - 1
+          - '2'
+          - true
+          ml: 'a
+
+            b'
+          mm:
+            x: 1
+          n: null
+          s: 'yes'
+";
+        assert_eq!(to_yaml_string(&doc), want);
+    }
+
+    // Each expectation is PyYAML's `yaml.dump({'k': v}, default_flow_style=False, allow_unicode=True)`.
+    #[test]
+    fn scalar_styles_like_pyyaml() {
+        let cases: &[(Value, &str)] = &[
+            (Value::str("plain text"), "k: plain text\n"),
+            (Value::str("1.0"), "k: '1.0'\n"),
+            (Value::str("1e3"), "k: 1e3\n"),
+            (Value::str("010"), "k: '010'\n"),
+            (Value::str("y"), "k: y\n"),
+            (Value::str("~"), "k: '~'\n"),
+            (Value::str("a: b"), "k: 'a: b'\n"),
+            (Value::str("a:b"), "k: a:b\n"),
+            (Value::str("a #b"), "k: 'a #b'\n"),
+            (Value::str("- x"), "k: '- x'\n"),
+            (Value::str(" lead"), "k: ' lead'\n"),
+            (Value::str("it's"), "k: it's\n"),
+            (Value::str("'q'"), "k: '''q'''\n"),
+            (Value::str("tab\there"), "k: \"tab\\there\"\n"),
+            (Value::str("ünï ✓ 😀"), "k: ünï ✓ 😀\n"),
+            (Value::str("<<"), "k: '<<'\n"),
+            (Value::str("2024-01-31"), "k: '2024-01-31'\n"),
+            (Value::str("a\n"), "k: 'a\n\n  '\n"),
+            (Value::Float(1e16), "k: 1.0e+16\n"),
+            (Value::Float(f64::NAN), "k: .nan\n"),
+            (Value::Float(-0.5), "k: -0.5\n"),
+            (Value::List(vec![]), "k: []\n"),
+            (
+                Value::List(vec![
+                    m(&[("b", Value::Int(1)), ("a", Value::Int(2))]),
+                    Value::List(vec![Value::Int(1), Value::Int(2)]),
+                ]),
+                "k:\n- a: 2\n  b: 1\n- - 1\n  - 2\n",
+            ),
+            (
+                Value::str("word ".repeat(20)),
+                "k: 'word word word word word word word word word word word word word word word word\n  word word word word '\n",
+            ),
+            (
+                Value::str("word ".repeat(20).trim_end()),
+                "k: word word word word word word word word word word word word word word word word\n  word word word word\n",
+            ),
+        ];
+        for (v, want) in cases {
+            assert_eq!(to_yaml_string(&m(&[("k", v.clone())])), *want, "{v:?}");
+        }
+    }
+}
