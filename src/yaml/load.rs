@@ -28,7 +28,8 @@ pub enum NodeKind {
 #[derive(Debug, Clone, Default)]
 pub struct Loaded {
     pub root: Option<Node>,
-    pub warnings: Vec<String>,
+    /// `Found duplicate mapping key 'x'.` at the duplicate key's position.
+    pub warnings: Vec<YamlError>,
 }
 
 /// A YAML syntax or construction error at a 1-based line and column.
@@ -185,7 +186,7 @@ const CORE: &str = "tag:yaml.org,2002:";
 struct Builder<'a> {
     parser: Parser<'a, saphyr_parser::StrInput<'a>>,
     anchors: HashMap<usize, Node>,
-    warnings: Vec<String>,
+    warnings: Vec<YamlError>,
     alias_nodes: usize,
 }
 
@@ -367,12 +368,11 @@ impl<'a> Builder<'a> {
             match index.get(&id) {
                 Some(&i) => {
                     if let NodeKind::Scalar(v) = &key.kind {
-                        self.warnings.push(format!(
-                            "Found duplicate mapping key {}. (line {}, column {}) Using last defined value only.",
-                            key_repr(v),
-                            key.line,
-                            key.col
-                        ));
+                        self.warnings.push(YamlError {
+                            line: key.line,
+                            col: key.col,
+                            message: format!("Found duplicate mapping key {}.", key_repr(v)),
+                        });
                     }
                     if let Some(slot) = out.get_mut(i) {
                         slot.1 = value;
@@ -544,11 +544,8 @@ mod tests {
             ])
         );
         assert_eq!(l.warnings.len(), 1);
-        assert!(
-            l.warnings[0].starts_with("Found duplicate mapping key 1."),
-            "{}",
-            l.warnings[0]
-        );
+        assert_eq!(l.warnings[0].message, "Found duplicate mapping key 1.");
+        assert_eq!((l.warnings[0].line, l.warnings[0].col), (2, 1));
     }
 
     // Merge keys, verified with ansible-inventory: explicit keys win, earlier list entries win.

@@ -70,13 +70,24 @@ pub fn load_vars_file(path: &Path) -> Result<VarMap, SourceError> {
     load_vars_file_with_warnings(path).map(|(vars, _)| vars)
 }
 
+/// A loader warning as Ansible prints it (without the source excerpt).
+pub fn format_warning(path: &Path, w: &YamlError) -> String {
+    format!(
+        "{}\nOrigin: {}:{}:{}\n\nUsing last defined value only.",
+        w.message,
+        path.display(),
+        w.line,
+        w.col
+    )
+}
+
 /// [`load_vars_file`] plus the loader's warnings (duplicate keys), each prefixed with the path.
 pub fn load_vars_file_with_warnings(path: &Path) -> Result<(VarMap, Vec<String>), SourceError> {
     let loaded = load_file(path)?;
     let warnings = loaded
         .warnings
         .iter()
-        .map(|w| format!("{}: {w}", path.display()))
+        .map(|w| format_warning(path, w))
         .collect();
     let mut vars = VarMap::new();
     let Some(root) = loaded.root else {
