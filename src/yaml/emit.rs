@@ -59,25 +59,54 @@ fn block_map(m: &Map, indent: usize, out: &mut String) {
         if i > 0 {
             newline(out, indent);
         }
-        string_scalar(k, indent, true, out);
-        out.push(':');
-        match v {
-            Value::Map(sub) if !sub.is_empty() => {
-                newline(out, indent + 2);
-                block_map(sub, indent + 2, out);
+        if is_simple_key(k) {
+            string_scalar(k, indent, true, out);
+            out.push(':');
+            map_value(v, indent, out);
+        } else {
+            // PyYAML writes empty, multi-line and long (123+ chars) keys as `? key` / `: value`.
+            out.push_str("? ");
+            string_scalar(k, indent + 2, false, out);
+            newline(out, indent);
+            out.push(':');
+            match v {
+                Value::Map(sub) if !sub.is_empty() => {
+                    out.push(' ');
+                    block_map(sub, indent + 2, out);
+                }
+                Value::List(items) if !items.is_empty() => {
+                    out.push(' ');
+                    block_seq(items, indent + 2, out);
+                }
+                other => map_value(other, indent, out),
             }
-            Value::List(items) if !items.is_empty() => {
-                newline(out, indent);
-                block_seq(items, indent, out);
-            }
-            Value::Vault(s) => {
-                out.push(' ');
-                vault_block(s, indent + 2, out);
-            }
-            other => {
-                out.push(' ');
-                scalar(other, indent + 2, false, out);
-            }
+        }
+    }
+}
+
+fn is_simple_key(k: &str) -> bool {
+    // PyYAML counts the (unwritten) `!!str` tag too: 5 + length < 128.
+    !k.is_empty() && !k.contains(is_break) && k.chars().count() < 123
+}
+
+/// The value of a simple `key:` entry, the cursor just after the colon.
+fn map_value(v: &Value, indent: usize, out: &mut String) {
+    match v {
+        Value::Map(sub) if !sub.is_empty() => {
+            newline(out, indent + 2);
+            block_map(sub, indent + 2, out);
+        }
+        Value::List(items) if !items.is_empty() => {
+            newline(out, indent);
+            block_seq(items, indent, out);
+        }
+        Value::Vault(s) => {
+            out.push(' ');
+            vault_block(s, indent + 2, out);
+        }
+        other => {
+            out.push(' ');
+            scalar(other, indent + 2, false, out);
         }
     }
 }
@@ -101,20 +130,16 @@ fn block_seq(items: &[Value], indent: usize, out: &mut String) {
 /// `!vault |` followed by the ciphertext lines at `indent`.
 fn vault_block(text: &str, indent: usize, out: &mut String) {
     out.push_str("!vault |");
-    let trailing = text.len() - text.trim_end_matches('\n').len();
-    match trailing {
-        0 => out.push('-'),
-        1 => {}
-        _ => out.push('+'),
-    }
+    // PyYAML's block hints: indentation indicator first, then chomping.
     if text.starts_with([' ', '\n']) {
         out.push('2');
     }
-    let body = if trailing == 1 {
-        &text[..text.len() - 1]
-    } else {
-        text
-    };
+    if !text.ends_with('\n') {
+        out.push('-');
+    } else if text == "\n" || text.ends_with("\n\n") {
+        out.push('+');
+    }
+    let body = text.strip_suffix('\n').unwrap_or(text);
     for line in body.split('\n') {
         out.push('\n');
         if !line.is_empty() {
@@ -133,7 +158,8 @@ fn scalar(v: &Value, indent: usize, key: bool, out: &mut String) {
             let _ = write!(out, "{i}");
         }
         Value::Float(f) => out.push_str(&yaml_float(*f)),
-        Value::Date(d) => out.push_str(&d.replacen('T', " ", 1)),
+        // `str(datetime)`: a space instead of `T`, folded like any plain scalar.
+        Value::Date(d) => write_folded(&d.replacen('T', " ", 1), indent, !key, false, out),
         Value::Str(s) | Value::Unsafe(s) | Value::Vault(s) => string_scalar(s, indent, key, out),
         Value::Map(_) => out.push_str("{}"),
         Value::List(_) => out.push_str("[]"),
@@ -304,7 +330,7 @@ fn string_scalar(s: &str, indent: usize, key: bool, out: &mut String) {
     } else if a.allow_single && !(key && a.multiline) {
         write_folded(s, indent, !key, true, out);
     } else {
-        write_double(s, out);
+        write_double(s, indent, !key, out);
     }
 }
 
@@ -366,45 +392,92 @@ fn write_folded(s: &str, indent: usize, split: bool, quoted: bool, out: &mut Str
     }
 }
 
-fn write_double(s: &str, out: &mut String) {
+/// Double-quoted text with PyYAML's escapes; past column 80 the line is continued with a
+/// trailing `\` (and a leading `\` when the continuation starts with a space).
+fn write_double(s: &str, indent: usize, split: bool, out: &mut String) {
     out.push('"');
-    for c in s.chars() {
-        let esc = match c {
-            '\0' => Some('0'),
-            '\u{7}' => Some('a'),
-            '\u{8}' => Some('b'),
-            '\t' => Some('t'),
-            '\n' => Some('n'),
-            '\u{b}' => Some('v'),
-            '\u{c}' => Some('f'),
-            '\r' => Some('r'),
-            '\u{1b}' => Some('e'),
-            '"' => Some('"'),
-            '\\' => Some('\\'),
-            '\u{85}' => Some('N'),
-            '\u{2028}' => Some('L'),
-            '\u{2029}' => Some('P'),
-            _ => None,
-        };
-        if let Some(e) = esc {
-            out.push('\\');
-            out.push(e);
-            continue;
-        }
-        let printable = (' '..='~').contains(&c)
-            || ('\u{a0}'..='\u{d7ff}').contains(&c)
-            || ('\u{e000}'..='\u{fffd}').contains(&c);
-        if printable && c != '\u{feff}' {
+    let chars: Vec<char> = s.chars().collect();
+    let n = chars.len();
+    let mut col = column(out);
+    let (mut start, mut end) = (0usize, 0usize);
+    let flush = |from: usize, to: usize, out: &mut String, col: &mut usize| {
+        for &c in &chars[from..to] {
             out.push(c);
-        } else if (c as u32) <= 0xff {
-            let _ = write!(out, "\\x{:02X}", c as u32);
-        } else if (c as u32) <= 0xffff {
-            let _ = write!(out, "\\u{:04X}", c as u32);
-        } else {
-            let _ = write!(out, "\\U{:08X}", c as u32);
         }
+        *col += to - from;
+    };
+    while end <= n {
+        let ch = chars.get(end).copied();
+        if let Some(c) = ch.filter(|&c| needs_escape(c)) {
+            if start < end {
+                flush(start, end, out, &mut col);
+            }
+            let esc = escape(c);
+            col += esc.chars().count();
+            out.push_str(&esc);
+            start = end + 1;
+        } else if ch.is_none() && start < end {
+            flush(start, end, out, &mut col);
+            start = end;
+        }
+        if end > 0
+            && end + 1 < n
+            && (ch == Some(' ') || start >= end)
+            && col + end.saturating_sub(start) > BEST_WIDTH
+            && split
+        {
+            if start < end {
+                flush(start, end, out, &mut col);
+                start = end;
+            }
+            out.push('\\');
+            newline(out, indent);
+            col = indent;
+            if chars.get(start) == Some(&' ') {
+                out.push('\\');
+                col += 1;
+            }
+        }
+        end += 1;
     }
     out.push('"');
+}
+
+fn needs_escape(c: char) -> bool {
+    let printable = (' '..='~').contains(&c)
+        || ('\u{a0}'..='\u{d7ff}').contains(&c)
+        || ('\u{e000}'..='\u{fffd}').contains(&c);
+    matches!(
+        c,
+        '"' | '\\' | '\u{85}' | '\u{2028}' | '\u{2029}' | '\u{feff}'
+    ) || !printable
+}
+
+fn escape(c: char) -> String {
+    let short = match c {
+        '\0' => Some('0'),
+        '\u{7}' => Some('a'),
+        '\u{8}' => Some('b'),
+        '\t' => Some('t'),
+        '\n' => Some('n'),
+        '\u{b}' => Some('v'),
+        '\u{c}' => Some('f'),
+        '\r' => Some('r'),
+        '\u{1b}' => Some('e'),
+        '"' => Some('"'),
+        '\\' => Some('\\'),
+        '\u{85}' => Some('N'),
+        '\u{a0}' => Some('_'),
+        '\u{2028}' => Some('L'),
+        '\u{2029}' => Some('P'),
+        _ => None,
+    };
+    match short {
+        Some(e) => format!("\\{e}"),
+        None if (c as u32) <= 0xff => format!("\\x{:02X}", c as u32),
+        None if (c as u32) <= 0xffff => format!("\\u{:04X}", c as u32),
+        None => format!("\\U{:08X}", c as u32),
+    }
 }
 
 #[cfg(test)]
@@ -482,6 +555,30 @@ mod tests {
           s: 'yes'
 ";
         assert_eq!(to_yaml_string(&doc), want);
+    }
+
+    // Expected text printed by `yaml.dump(d, Dumper=AnsibleDumper, default_flow_style=False,
+    // allow_unicode=True)` for values loaded with Ansible's `from_yaml` (§12: `!vault |` blocks).
+    #[test]
+    fn vault_blocks_like_ansible_dumper() {
+        let v = |s: &str| Value::Vault(s.into());
+        let doc = m(&[
+            ("a", v("$ANSIBLE_VAULT;1.1;AES256\n3131\n")),
+            ("b", v("no newline")),
+            ("c", v("two\n\n")),
+            (
+                "l",
+                Value::List(vec![
+                    v("$ANSIBLE_VAULT;1.1;AES256\n3232\n"),
+                    Value::List(vec![v("xx\nyy\n")]),
+                ]),
+            ),
+            ("u", Value::Unsafe("{{ x }}".into())),
+        ]);
+        let want = "a: !vault |\n  $ANSIBLE_VAULT;1.1;AES256\n  3131\nb: !vault |-\n  no newline\nc: !vault |+\n  two\n\nl:\n- !vault |\n  $ANSIBLE_VAULT;1.1;AES256\n  3232\n- - !vault |\n    xx\n    yy\nu: '{{ x }}'\n";
+        assert_eq!(to_yaml_string(&doc), want);
+        let lead = m(&[("a", v("  lead\nx"))]);
+        assert_eq!(to_yaml_string(&lead), "a: !vault |2-\n    lead\n  x\n");
     }
 
     // Each expectation is PyYAML's `yaml.dump({'k': v}, default_flow_style=False, allow_unicode=True)`.
