@@ -129,7 +129,7 @@ fn key_repr(v: &Value) -> String {
 }
 
 /// Loads a single-document YAML stream.
-pub fn load_str(text: &str) -> Result<Loaded, YamlError> {
+pub fn load_document(text: &str) -> Result<Loaded, YamlError> {
     let mut b = Builder {
         parser: Parser::new_from_str(text),
         anchors: HashMap::new(),
@@ -500,7 +500,7 @@ mod tests {
     use super::*;
 
     fn load(text: &str) -> Value {
-        load_str(text)
+        load_document(text)
             .unwrap()
             .root
             .map(|n| n.to_value())
@@ -534,7 +534,7 @@ mod tests {
     // a duplicate, value x).
     #[test]
     fn python_key_equality_and_json_key_text() {
-        let l = load_str("on: 1\n1: x\n~: y\n1.5: z\n").unwrap();
+        let l = load_document("on: 1\n1: x\n~: y\n1.5: z\n").unwrap();
         assert_eq!(
             l.root.unwrap().to_value(),
             map(&[
@@ -593,7 +593,7 @@ mod tests {
     #[test]
     fn unknown_tag_is_error_with_position() {
         // ansible-inventory: "Could not determine a constructor for the tag '!foo'." at 4:10.
-        let e = load_str("all:\n  hosts:\n    h1:\n      a: !foo x\n").unwrap_err();
+        let e = load_document("all:\n  hosts:\n    h1:\n      a: !foo x\n").unwrap_err();
         assert_eq!(
             e.message,
             "Could not determine a constructor for the tag '!foo'."
@@ -603,16 +603,16 @@ mod tests {
 
     #[test]
     fn lines_and_empty() {
-        assert!(load_str("").unwrap().root.is_none());
-        assert!(load_str("# only a comment\n").unwrap().root.is_none());
-        let l = load_str("a: 1\n\nb:\n  - x\n").unwrap();
+        assert!(load_document("").unwrap().root.is_none());
+        assert!(load_document("# only a comment\n").unwrap().root.is_none());
+        let l = load_document("a: 1\n\nb:\n  - x\n").unwrap();
         let NodeKind::Map(pairs) = l.root.unwrap().kind else {
             panic!()
         };
         assert_eq!(pairs[1].0.line, 3);
         assert_eq!(pairs[1].1.line, 4);
-        assert!(load_str("a: 1\n---\nb: 2\n").is_err());
-        assert!(load_str("a: [1\n").is_err());
+        assert!(load_document("a: 1\n---\nb: 2\n").is_err());
+        assert!(load_document("a: [1\n").is_err());
     }
 
     #[test]
@@ -622,6 +622,6 @@ mod tests {
             let p = i - 1;
             s.push_str(&format!("a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"));
         }
-        assert!(load_str(&s).is_err());
+        assert!(load_document(&s).is_err());
     }
 }

@@ -2,7 +2,8 @@
 //! `1:30` base 60, dates), merge keys, `!vault`/`!unsafe` tags kept, line numbers for origins;
 //! and YAML output that PyYAML reads back with the same types.
 //!
-//! * [`load_str`] gives a line-numbered [`Node`] tree (what the inventory reader walks);
+//! * [`load_document`] gives a line-numbered [`Node`] tree (what the inventory reader walks);
+//! * [`load_str`] gives a plain [`Value`] (`-e '{…}'`, tests);
 //! * [`load_vars_file`] reads `group_vars/x.yml`-style files into a [`VarMap`];
 //! * [`to_yaml_string`] writes `ansible-inventory --yaml` style output.
 
@@ -11,7 +12,7 @@ mod load;
 mod resolve;
 
 pub use emit::to_yaml_string;
-pub use load::{Loaded, Node, NodeKind, YamlError, load_str};
+pub use load::{Loaded, Node, NodeKind, YamlError, load_document};
 pub use resolve::{as_timestamp, resolve_plain};
 
 use crate::error::SourceError;
@@ -30,7 +31,17 @@ pub fn load_file(path: &Path) -> Result<Loaded, SourceError> {
 
 /// Loads YAML text read from `path` (the path is only used in errors).
 pub fn load_text(path: &Path, text: &str) -> Result<Loaded, SourceError> {
-    load_str(text).map_err(|e| to_source_error(path, e))
+    load_document(text).map_err(|e| to_source_error(path, e))
+}
+
+/// Loads one YAML (or JSON) document as a plain value; an empty document is `Null`.
+/// Errors read `message (line L, column C)`.
+pub fn load_str(text: &str) -> Result<Value, String> {
+    match load_document(text) {
+        Ok(l) => Ok(l.root.map(|n| n.to_value()).unwrap_or(Value::Null)),
+        Err(e) if e.line > 0 => Err(format!("{} (line {}, column {})", e.message, e.line, e.col)),
+        Err(e) => Err(e.message),
+    }
 }
 
 pub fn to_source_error(path: &Path, e: YamlError) -> SourceError {
@@ -152,16 +163,27 @@ mod tests {
         assert_eq!(v.py_repr(), "{'b': [1, 2.5, None, True]}");
     }
 
+    #[test]
+    fn load_str_plain_values() {
+        // §5.2 typing applies to `-e '{…}'` documents too.
+        let v = load_str("{a: yes, b: '010', c: 010}").unwrap();
+        assert_eq!(v.py_repr(), "{'a': True, 'b': '010', 'c': 8}");
+        assert_eq!(load_str("").unwrap(), Value::Null);
+        let e = load_str("a: [1\n").unwrap_err();
+        assert!(e.contains("(line "), "{e}");
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
         #[test]
         fn loader_never_panics(s in "\\PC*") {
+            let _ = load_document(&s);
             let _ = load_str(&s);
         }
 
         #[test]
         fn loader_never_panics_yamlish(s in "[a-z0-9:&*!<>|'\"\\[\\]{}#,.~ \\n-]{0,80}") {
-            if let Ok(Loaded { root: Some(r), .. }) = load_str(&s) {
+            if let Ok(Loaded { root: Some(r), .. }) = load_document(&s) {
                 let _ = to_yaml_string(&r.to_value());
             }
         }
