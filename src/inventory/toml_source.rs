@@ -224,7 +224,12 @@ impl Reader<'_> {
     fn hosts(&mut self, group: &str, pattern: &str, vars: &Entry<'_>) -> Result<(), SourceError> {
         let line = self.line(vars);
         let (address, port) = split_host_port(pattern);
-        let names = expand_hostname_range(&address).map_err(|e| self.err(Some(line), e))?;
+        // Ansible's detect_range is just `'[' in pattern`.
+        let names = if address.contains('[') {
+            expand_hostname_range(&address).map_err(|e| self.err(Some(line), e))?
+        } else {
+            vec![address]
+        };
         let DeValue::Table(table) = vars.get_ref() else {
             return Err(self.err(
                 Some(line),

@@ -304,7 +304,12 @@ impl Reader<'_> {
             ));
         };
         let (address, port) = split_host_port(pattern);
-        let names = expand_hostname_range(&address).map_err(|e| self.err(key.line, e))?;
+        // Ansible's detect_range is just `'[' in pattern`.
+        let names = if address.contains('[') {
+            expand_hostname_range(&address).map_err(|e| self.err(key.line, e))?
+        } else {
+            vec![address]
+        };
         let entries: &[(Node, Node)] = match &vars.kind {
             NodeKind::Map(entries) => entries,
             _ if !truthy(vars) => &[],
