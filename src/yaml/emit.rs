@@ -5,16 +5,41 @@
 
 use super::resolve::plain_is_string;
 use crate::value::{Map, Value, py_float_repr};
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 
 const BEST_WIDTH: usize = 80;
 
-/// The whole document, ending with a newline.
+/// The whole document, ending with a newline. No anchors: equal values are written out again.
 pub fn to_yaml_string(v: &Value) -> String {
+    emit_document(v, &mut Ctx::default())
+}
+
+/// Like [`to_yaml_string`], but writes PyYAML's `&id001` / `*id001` anchors for values that are
+/// the same Python object in Ansible (a group variable's list shared by every host's vars).
+///
+/// `identity(path, value)` names the object at `path` (keys from the root, list indices as
+/// numbers): values with the same name and equal content are one object. Lists, mappings and
+/// dates can be anchored; PyYAML never anchors strings, numbers, booleans or null. Ids are
+/// numbered in the order the second occurrence is met, keys sorted, as PyYAML does.
+pub fn to_yaml_string_aliased(
+    v: &Value,
+    identity: &dyn Fn(&[String], &Value) -> Option<String>,
+) -> String {
+    let mut cx = Ctx {
+        identity: Some(identity),
+        ..Ctx::default()
+    };
+    cx.assign_children(v);
+    cx.path.clear();
+    emit_document(v, &mut cx)
+}
+
+fn emit_document(v: &Value, cx: &mut Ctx<'_>) -> String {
     let mut out = String::new();
     match v {
-        Value::Map(m) if !m.is_empty() => block_map(m, 0, &mut out),
-        Value::List(l) if !l.is_empty() => block_seq(l, 0, &mut out),
+        Value::Map(m) if !m.is_empty() => block_map(m, 0, &mut out, cx),
+        Value::List(l) if !l.is_empty() => block_seq(l, 0, &mut out, cx),
         Value::Vault(s) => vault_block(s, 0, &mut out),
         other => {
             scalar(other, 0, false, &mut out);
@@ -29,6 +54,77 @@ pub fn to_yaml_string(v: &Value) -> String {
     }
     out.push('\n');
     out
+}
+
+type Identity<'a> = &'a dyn Fn(&[String], &Value) -> Option<String>;
+
+/// Anchor bookkeeping (only used by [`to_yaml_string_aliased`]).
+#[derive(Default)]
+struct Ctx<'a> {
+    identity: Option<Identity<'a>>,
+    path: Vec<String>,
+    seen: HashSet<String>,
+    ids: HashMap<String, usize>,
+    written: HashSet<usize>,
+}
+
+enum Anchor {
+    Define(usize),
+    Alias(usize),
+}
+
+impl Ctx<'_> {
+    fn key(&self, v: &Value) -> Option<String> {
+        let identity = self.identity?;
+        if !matches!(v, Value::Map(_) | Value::List(_) | Value::Date(_)) {
+            return None;
+        }
+        identity(&self.path, v).map(|id| format!("{id}\0{v:?}"))
+    }
+
+    /// First pass: give an id to every object met twice, in document order.
+    fn assign(&mut self, v: &Value) {
+        if let Some(key) = self.key(v)
+            && !self.seen.insert(key.clone())
+        {
+            let next = self.ids.len() + 1;
+            self.ids.entry(key).or_insert(next);
+            return;
+        }
+        self.assign_children(v);
+    }
+
+    fn assign_children(&mut self, v: &Value) {
+        match v {
+            Value::Map(m) => {
+                for (k, x) in sorted(m) {
+                    self.path.push(k.clone());
+                    self.assign(x);
+                    self.path.pop();
+                }
+            }
+            Value::List(items) => {
+                for (i, x) in items.iter().enumerate() {
+                    self.path.push(i.to_string());
+                    self.assign(x);
+                    self.path.pop();
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn anchor(&mut self, v: &Value) -> Option<Anchor> {
+        if self.ids.is_empty() {
+            return None;
+        }
+        let id = *self.ids.get(&self.key(v)?)?;
+        Some(if self.written.insert(id) {
+            Anchor::Define(id)
+        } else {
+            Anchor::Alias(id)
+        })
+    }
 }
 
 fn pad(out: &mut String, n: usize) {
@@ -54,15 +150,16 @@ fn sorted(m: &Map) -> Vec<(&String, &Value)> {
 }
 
 /// A mapping whose first key goes at the cursor (already at column `indent`).
-fn block_map(m: &Map, indent: usize, out: &mut String) {
+fn block_map(m: &Map, indent: usize, out: &mut String, cx: &mut Ctx<'_>) {
     for (i, (k, v)) in sorted(m).into_iter().enumerate() {
         if i > 0 {
             newline(out, indent);
         }
+        cx.path.push(k.clone());
         if is_simple_key(k) {
             string_scalar(k, indent, true, out);
             out.push(':');
-            map_value(v, indent, out);
+            map_value(v, indent, out, cx);
         } else {
             // PyYAML writes empty, multi-line and long (123+ chars) keys as `? key` / `: value`.
             out.push_str("? ");
@@ -70,17 +167,18 @@ fn block_map(m: &Map, indent: usize, out: &mut String) {
             newline(out, indent);
             out.push(':');
             match v {
-                Value::Map(sub) if !sub.is_empty() => {
+                Value::Map(sub) if !sub.is_empty() && cx.ids.is_empty() => {
                     out.push(' ');
-                    block_map(sub, indent + 2, out);
+                    block_map(sub, indent + 2, out, cx);
                 }
-                Value::List(items) if !items.is_empty() => {
+                Value::List(items) if !items.is_empty() && cx.ids.is_empty() => {
                     out.push(' ');
-                    block_seq(items, indent + 2, out);
+                    block_seq(items, indent + 2, out, cx);
                 }
-                other => map_value(other, indent, out),
+                other => map_value(other, indent, out, cx),
             }
         }
+        cx.path.pop();
     }
 }
 
@@ -89,16 +187,38 @@ fn is_simple_key(k: &str) -> bool {
     !k.is_empty() && !k.contains(is_break) && k.chars().count() < 123
 }
 
+/// Writes ` &idNNN` / ` *idNNN` when the value is anchored; true when it was an alias.
+fn write_anchor(v: &Value, out: &mut String, cx: &mut Ctx<'_>, space: bool) -> bool {
+    let anchor = cx.anchor(v);
+    if anchor.is_some() && space {
+        out.push(' ');
+    }
+    match anchor {
+        Some(Anchor::Define(id)) => {
+            let _ = write!(out, "&id{id:03}");
+            false
+        }
+        Some(Anchor::Alias(id)) => {
+            let _ = write!(out, "*id{id:03}");
+            true
+        }
+        None => false,
+    }
+}
+
 /// The value of a simple `key:` entry, the cursor just after the colon.
-fn map_value(v: &Value, indent: usize, out: &mut String) {
+fn map_value(v: &Value, indent: usize, out: &mut String, cx: &mut Ctx<'_>) {
+    if write_anchor(v, out, cx, true) {
+        return;
+    }
     match v {
         Value::Map(sub) if !sub.is_empty() => {
             newline(out, indent + 2);
-            block_map(sub, indent + 2, out);
+            block_map(sub, indent + 2, out, cx);
         }
         Value::List(items) if !items.is_empty() => {
             newline(out, indent);
-            block_seq(items, indent, out);
+            block_seq(items, indent, out, cx);
         }
         Value::Vault(s) => {
             out.push(' ');
@@ -112,18 +232,46 @@ fn map_value(v: &Value, indent: usize, out: &mut String) {
 }
 
 /// A sequence whose first `- ` goes at the cursor (already at column `indent`).
-fn block_seq(items: &[Value], indent: usize, out: &mut String) {
+fn block_seq(items: &[Value], indent: usize, out: &mut String, cx: &mut Ctx<'_>) {
     for (i, item) in items.iter().enumerate() {
         if i > 0 {
             newline(out, indent);
         }
-        out.push_str("- ");
-        match item {
-            Value::Map(sub) if !sub.is_empty() => block_map(sub, indent + 2, out),
-            Value::List(sub) if !sub.is_empty() => block_seq(sub, indent + 2, out),
-            Value::Vault(s) => vault_block(s, indent + 2, out),
-            other => scalar(other, indent + 2, false, out),
+        out.push('-');
+        cx.path.push(i.to_string());
+        let before = out.len();
+        if write_anchor(item, out, cx, true) {
+            cx.path.pop();
+            continue;
         }
+        let anchored = out.len() != before;
+        match item {
+            Value::Map(sub) if !sub.is_empty() => {
+                if anchored {
+                    newline(out, indent + 2);
+                } else {
+                    out.push(' ');
+                }
+                block_map(sub, indent + 2, out, cx);
+            }
+            Value::List(sub) if !sub.is_empty() => {
+                if anchored {
+                    newline(out, indent + 2);
+                } else {
+                    out.push(' ');
+                }
+                block_seq(sub, indent + 2, out, cx);
+            }
+            Value::Vault(s) => {
+                out.push(' ');
+                vault_block(s, indent + 2, out);
+            }
+            other => {
+                out.push(' ');
+                scalar(other, indent + 2, false, out);
+            }
+        }
+        cx.path.pop();
     }
 }
 
@@ -579,6 +727,40 @@ mod tests {
         assert_eq!(to_yaml_string(&doc), want);
         let lead = m(&[("a", v("  lead\nx"))]);
         assert_eq!(to_yaml_string(&lead), "a: !vault |2-\n    lead\n  x\n");
+    }
+
+    // PyYAML: `l=[1,2]; d={'a':1}; t=date(2024,1,1); yaml.dump({'a':l,'b':l,'c':[d,d,[l]],
+    // 'e':{'x':d},'f':t,'g':t,'h':[t,t]}, default_flow_style=False)`.
+    #[test]
+    fn anchors_for_shared_objects_like_pyyaml() {
+        let l = Value::List(vec![Value::Int(1), Value::Int(2)]);
+        let d = m(&[("a", Value::Int(1))]);
+        let t = Value::Date("2024-01-01".into());
+        let doc = m(&[
+            ("a", l.clone()),
+            ("b", l.clone()),
+            (
+                "c",
+                Value::List(vec![d.clone(), d.clone(), Value::List(vec![l.clone()])]),
+            ),
+            ("e", m(&[("x", d.clone())])),
+            ("f", t.clone()),
+            ("g", t.clone()),
+            ("h", Value::List(vec![t.clone(), t])),
+            ("s", Value::str("x")),
+            ("s2", Value::str("x")),
+        ]);
+        let want = "a: &id001\n- 1\n- 2\nb: *id001\nc:\n- &id002\n  a: 1\n- *id002\n- - *id001\ne:\n  x: *id002\nf: &id003 2024-01-01\ng: *id003\nh:\n- *id003\n- *id003\ns: x\ns2: x\n";
+        assert_eq!(
+            to_yaml_string_aliased(&doc, &|_, _| Some(String::new())),
+            want
+        );
+        // No identity: nothing shared.
+        assert_eq!(
+            to_yaml_string_aliased(&doc, &|_, _| None),
+            to_yaml_string(&doc)
+        );
+        assert!(!to_yaml_string(&doc).contains("&id"));
     }
 
     // Each expectation is PyYAML's `yaml.dump({'k': v}, default_flow_style=False, allow_unicode=True)`.

@@ -11,7 +11,7 @@ mod emit;
 mod load;
 mod resolve;
 
-pub use emit::to_yaml_string;
+pub use emit::{to_yaml_string, to_yaml_string_aliased};
 pub use load::{Loaded, Node, NodeKind, YamlError, load_document};
 pub use resolve::{as_timestamp, resolve_plain};
 
