@@ -19,8 +19,8 @@ pub fn to_yaml_string(v: &Value) -> String {
 /// the same Python object in Ansible (a group variable's list shared by every host's vars).
 ///
 /// `identity(path, value)` names the object at `path` (keys from the root, list indices as
-/// numbers): values with the same name and equal content are one object. Lists, mappings and
-/// dates can be anchored; PyYAML never anchors strings, numbers, booleans or null. Ids are
+/// numbers): values with the same name and equal content are one object. Only lists and
+/// mappings are anchored (Ansible's dumper copies its tagged scalars and dates). Ids are
 /// numbered in the order the second occurrence is met, keys sorted, as PyYAML does.
 pub fn to_yaml_string_aliased(
     v: &Value,
@@ -76,7 +76,9 @@ enum Anchor {
 impl Ctx<'_> {
     fn key(&self, v: &Value) -> Option<String> {
         let identity = self.identity?;
-        if !matches!(v, Value::Map(_) | Value::List(_) | Value::Date(_)) {
+        // Ansible's dumper writes its tagged dates as fresh objects: only lists and mappings
+        // are ever anchored in ansible-inventory output (checked with group_vars dates).
+        if !matches!(v, Value::Map(_) | Value::List(_)) {
             return None;
         }
         identity(&self.path, v).map(|id| format!("{id}\0{v:?}"))
@@ -729,8 +731,8 @@ mod tests {
         assert_eq!(to_yaml_string(&lead), "a: !vault |2-\n    lead\n  x\n");
     }
 
-    // PyYAML: `l=[1,2]; d={'a':1}; t=date(2024,1,1); yaml.dump({'a':l,'b':l,'c':[d,d,[l]],
-    // 'e':{'x':d},'f':t,'g':t,'h':[t,t]}, default_flow_style=False)`.
+    // PyYAML: `l=[1,2]; d={'a':1}; yaml.dump({'a':l,'b':l,'c':[d,d,[l]], 'e':{'x':d}},
+    // default_flow_style=False)`; dates are never anchored by ansible-inventory (checked).
     #[test]
     fn anchors_for_shared_objects_like_pyyaml() {
         let l = Value::List(vec![Value::Int(1), Value::Int(2)]);
@@ -750,7 +752,7 @@ mod tests {
             ("s", Value::str("x")),
             ("s2", Value::str("x")),
         ]);
-        let want = "a: &id001\n- 1\n- 2\nb: *id001\nc:\n- &id002\n  a: 1\n- *id002\n- - *id001\ne:\n  x: *id002\nf: &id003 2024-01-01\ng: *id003\nh:\n- *id003\n- *id003\ns: x\ns2: x\n";
+        let want = "a: &id001\n- 1\n- 2\nb: *id001\nc:\n- &id002\n  a: 1\n- *id002\n- - *id001\ne:\n  x: *id002\nf: 2024-01-01\ng: 2024-01-01\nh:\n- 2024-01-01\n- 2024-01-01\ns: x\ns2: x\n";
         assert_eq!(
             to_yaml_string_aliased(&doc, &|_, _| Some(String::new())),
             want
