@@ -129,12 +129,91 @@ fn key_repr(v: &Value) -> String {
 }
 
 /// Loads a single-document YAML stream.
+///
+/// Like Ansible's `from_yaml`, text that is valid JSON is read with JSON rules: `1e3` is the
+/// float 1000.0, `{"__ansible_unsafe": …}` / `{"__ansible_vault": …}` objects are decoded and
+/// duplicate keys do not warn. Lines still come from the YAML parse when it succeeds.
 pub fn load_document(text: &str) -> Result<Loaded, YamlError> {
+    let json: Option<serde_json::Value> = serde_json::from_str(text).ok();
+    match (load_yaml(text, json.is_some()), json) {
+        (Ok(mut loaded), Some(_)) => {
+            loaded.warnings.clear();
+            loaded.root = loaded.root.map(decode_json_tags);
+            Ok(loaded)
+        }
+        (Err(_), Some(j)) => Ok(Loaded {
+            root: Some(json_node(&j)),
+            warnings: Vec::new(),
+        }),
+        (result, None) => result,
+    }
+}
+
+/// `{"__ansible_unsafe": "x"}` → unsafe text, `{"__ansible_vault": "…"}` → vault, recursively.
+fn decode_json_tags(node: Node) -> Node {
+    let Node { kind, line, col } = node;
+    let kind = match kind {
+        NodeKind::Map(pairs) => {
+            let tagged = match pairs.as_slice() {
+                [(k, v)] => match (k.as_str(), &v.kind) {
+                    (Some("__ansible_unsafe"), NodeKind::Scalar(Value::Str(s))) => {
+                        Some(Value::Unsafe(s.clone()))
+                    }
+                    (Some("__ansible_vault"), NodeKind::Scalar(Value::Str(s))) => {
+                        Some(Value::Vault(s.clone()))
+                    }
+                    _ => None,
+                },
+                _ => None,
+            };
+            match tagged {
+                Some(v) => NodeKind::Scalar(v),
+                None => NodeKind::Map(
+                    pairs
+                        .into_iter()
+                        .map(|(k, v)| (k, decode_json_tags(v)))
+                        .collect(),
+                ),
+            }
+        }
+        NodeKind::Seq(items) => NodeKind::Seq(items.into_iter().map(decode_json_tags).collect()),
+        other => other,
+    };
+    Node { kind, line, col }
+}
+
+/// A JSON document the YAML parser refused, as nodes (all on line 1).
+fn json_node(j: &serde_json::Value) -> Node {
+    let kind = match j {
+        serde_json::Value::Array(items) => NodeKind::Seq(items.iter().map(json_node).collect()),
+        serde_json::Value::Object(o) => NodeKind::Map(
+            o.iter()
+                .map(|(k, v)| {
+                    let key = Node {
+                        kind: NodeKind::Scalar(Value::Str(k.clone())),
+                        line: 1,
+                        col: 1,
+                    };
+                    (key, json_node(v))
+                })
+                .collect(),
+        ),
+        other => NodeKind::Scalar(crate::value::from_json(other)),
+    };
+    decode_json_tags(Node {
+        kind,
+        line: 1,
+        col: 1,
+    })
+}
+
+fn load_yaml(text: &str, json: bool) -> Result<Loaded, YamlError> {
     let mut b = Builder {
         parser: Parser::new_from_str(text),
         anchors: HashMap::new(),
         warnings: Vec::new(),
         alias_nodes: 0,
+        json,
     };
     let mut root = None;
     let mut docs = 0usize;
@@ -188,6 +267,8 @@ struct Builder<'a> {
     anchors: HashMap<usize, Node>,
     warnings: Vec<YamlError>,
     alias_nodes: usize,
+    /// The text is valid JSON: plain scalars are JSON numbers/literals.
+    json: bool,
 }
 
 impl<'a> Builder<'a> {
@@ -235,8 +316,12 @@ impl<'a> Builder<'a> {
             }
             Event::Scalar(text, style, anchor, tag) => {
                 let tag = tag.map(|t| tag_name(&t));
-                let value = construct_scalar(&text, style, tag.as_deref(), unsafe_ctx)
-                    .map_err(|m| err_at(&span, m))?;
+                let value = if self.json && matches!(style, ScalarStyle::Plain) && tag.is_none() {
+                    Ok(json_scalar(&text))
+                } else {
+                    construct_scalar(&text, style, tag.as_deref(), unsafe_ctx)
+                };
+                let value = value.map_err(|m| err_at(&span, m))?;
                 let node = Node {
                     kind: NodeKind::Scalar(value),
                     line,
@@ -422,6 +507,20 @@ fn check_collection_tag(tag: Option<&str>, kind: &str, span: &Span) -> Result<()
                 tag.unwrap_or("")
             ),
         ))
+    }
+}
+
+/// A plain scalar of a JSON document: `true`/`false`/`null` or a number (`1e3` is a float).
+fn json_scalar(text: &str) -> Value {
+    match text {
+        "true" => Value::Bool(true),
+        "false" => Value::Bool(false),
+        "null" => Value::Null,
+        _ if !text.contains(['.', 'e', 'E']) => match text.parse::<i64>() {
+            Ok(i) => Value::Int(i),
+            Err(_) => Value::Float(text.parse().unwrap_or(f64::NAN)),
+        },
+        _ => Value::Float(text.parse().unwrap_or(f64::NAN)),
     }
 }
 
@@ -613,6 +712,22 @@ mod tests {
         assert_eq!(pairs[1].1.line, 4);
         assert!(load_document("a: 1\n---\nb: 2\n").is_err());
         assert!(load_document("a: [1\n").is_err());
+    }
+
+    // Ansible's from_yaml tries JSON first (checked with a tab-indented .json inventory:
+    // 1e3 → 1000.0, tagged objects decoded, duplicate keys silent).
+    #[test]
+    fn json_documents_use_json_rules() {
+        let l = load_document("{\n\t\"e\": 1e3, \"u\": {\"__ansible_unsafe\": \"{{x}}\"},\n\t\"d\": 1, \"d\": 2, \"s\": \"yes\"}").unwrap();
+        assert!(l.warnings.is_empty());
+        let v = l.root.unwrap().to_value();
+        let m = v.as_map().unwrap();
+        assert_eq!(m["e"], Value::Float(1000.0));
+        assert_eq!(m["u"], Value::Unsafe("{{x}}".into()));
+        assert_eq!(m["d"], Value::Int(2));
+        assert_eq!(m["s"], Value::str("yes"));
+        // Same text as YAML would be typed differently.
+        assert_eq!(load("e: 1e3").as_map().unwrap()["e"], Value::str("1e3"));
     }
 
     #[test]
