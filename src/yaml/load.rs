@@ -731,6 +731,16 @@ mod tests {
     }
 
     #[test]
+    fn deep_nesting_is_an_error_not_a_crash() {
+        let deep = "[".repeat(100_000);
+        assert!(load_document(&deep).is_err());
+        let deep_map = "{a: ".repeat(50_000);
+        assert!(load_document(&deep_map).is_err());
+        let ok = format!("{}1{}", "[".repeat(200), "]".repeat(200));
+        assert!(load_document(&ok).is_ok());
+    }
+
+    #[test]
     fn alias_bomb_is_bounded() {
         let mut s = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
         for i in 1..12 {
