@@ -40,7 +40,9 @@ pub struct YamlError {
     pub message: String,
 }
 
-const MAX_DEPTH: usize = 400;
+/// Nesting limit: deep enough for any inventory, shallow enough for a 2 MiB thread stack in
+/// debug builds (400 overflowed there).
+const MAX_DEPTH: usize = 200;
 /// Bound on nodes produced through aliases (guards against "billion laughs").
 const ALIAS_BUDGET: usize = 2_000_000;
 
@@ -738,6 +740,11 @@ mod tests {
         assert!(load_document(&deep_map).is_err());
         let ok = format!("{}1{}", "[".repeat(200), "]".repeat(200));
         assert!(load_document(&ok).is_ok());
+        // Block nesting up to the limit works on a 2 MiB test thread; beyond it is an error.
+        let block = format!("{}1", "- ".repeat(MAX_DEPTH));
+        let v = load_document(&block).unwrap().root.unwrap().to_value();
+        assert!(crate::yaml::to_yaml_string(&v).len() > MAX_DEPTH);
+        assert!(load_document(&format!("{}1", "- ".repeat(MAX_DEPTH + 2))).is_err());
     }
 
     #[test]
