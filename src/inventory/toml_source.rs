@@ -392,6 +392,14 @@ foo = 1
         );
     }
 
+    #[test]
+    fn deep_toml_does_not_crash() {
+        let text = format!("[all.vars]\na = {}", "[".repeat(100_000));
+        assert!(load(&text).is_err());
+        let text = format!("[all.vars]\na = {}1{}\n", "[".repeat(150), "]".repeat(150));
+        let _ = load(&text);
+    }
+
     proptest! {
         #[test]
         fn toml_reader_never_panics(s in "[a-z0-9=\\[\\]{}\",.: \\n-]{0,80}") {
