@@ -16,6 +16,13 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 pub fn parse(inv: &mut Inventory, path: &Path, text: &str) -> Result<(), SourceError> {
+    if crate::yaml::is_vault_encrypted(text) {
+        return Err(SourceError::new(
+            path,
+            Some(1),
+            crate::yaml::NO_VAULT_SECRETS,
+        ));
+    }
     let root = DeTable::parse(text).map_err(|e| {
         let line = e.span().map(|s| line_of(text, s.start));
         let detail = e.message().lines().next().unwrap_or("").to_string();

@@ -29,8 +29,20 @@ pub fn load_file(path: &Path) -> Result<Loaded, SourceError> {
     load_text(path, &text)
 }
 
+/// What Ansible says for a vault-encrypted file when no vault secret is configured (stackctl
+/// never decrypts).
+pub const NO_VAULT_SECRETS: &str = "Attempting to decrypt but no vault secrets found.";
+
+/// A whole file encrypted with ansible-vault (`$ANSIBLE_VAULT;1.1;AES256` header).
+pub fn is_vault_encrypted(text: &str) -> bool {
+    text.starts_with("$ANSIBLE_VAULT;")
+}
+
 /// Loads YAML text read from `path` (the path is only used in errors).
 pub fn load_text(path: &Path, text: &str) -> Result<Loaded, SourceError> {
+    if is_vault_encrypted(text) {
+        return Err(SourceError::new(path, Some(1), NO_VAULT_SECRETS));
+    }
     load_document(text).map_err(|e| to_source_error(path, e))
 }
 
@@ -171,6 +183,17 @@ mod tests {
         assert_eq!(load_str("").unwrap(), Value::Null);
         let e = load_str("a: [1\n").unwrap_err();
         assert!(e.contains("(line "), "{e}");
+    }
+
+    // ansible-inventory.md §8.2/§12: a vaulted file without a secret → this exact error.
+    #[test]
+    fn vaulted_files_are_refused_with_ansible_text() {
+        let e =
+            load_text(Path::new("/g/all.yml"), "$ANSIBLE_VAULT;1.1;AES256\n6131\n").unwrap_err();
+        assert_eq!(
+            e.message,
+            "Attempting to decrypt but no vault secrets found."
+        );
     }
 
     proptest! {
