@@ -3,9 +3,16 @@
 //! and YAML output that PyYAML reads back with the same types.
 //!
 //! * [`load_document`] gives a line-numbered [`Node`] tree (what the inventory reader walks);
+//!   text that is valid JSON is read with JSON rules first, as Ansible's `from_yaml` does;
 //! * [`load_str`] gives a plain [`Value`] (`-e '{…}'`, tests);
 //! * [`load_vars_file`] reads `group_vars/x.yml`-style files into a [`VarMap`];
-//! * [`to_yaml_string`] writes `ansible-inventory --yaml` style output.
+//! * [`to_yaml_string`] writes `ansible-inventory --yaml` style output (PyYAML's block style,
+//!   quoting and folding); [`to_yaml_string_aliased`] adds PyYAML's `&id001` anchors for
+//!   objects Ansible shares between hosts.
+//!
+//! Known limits: mapping keys are stringified at load time (`true:` is emitted back as
+//! `'true':`), integers beyond i64 become floats, `!!omap`/`!!pairs`/`!!binary` are not
+//! Ansible-exact.
 
 mod emit;
 mod load;
