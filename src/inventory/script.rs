@@ -470,7 +470,7 @@ mod tests {
  "_meta": {"hostvars": {"w1": {"x": 1}, "ghost": {"y": 2}, "l1": {"z": [1,2]}, "s1": {"ansible_group_priority": 5}}}}"#,
         )
         .unwrap();
-        inv.reconcile();
+        inv.reconcile().expect("reconcile");
         assert_eq!(
             inv.groups["web"].hosts,
             ["w1", "h2:2222"],
