@@ -1,0 +1,101 @@
+//! A pseudo-terminal for local children: su and doas read passwords only from a terminal, and
+//! `-t` gives the command one. The master side is a non-blocking tokio `AsyncRead`/`AsyncWrite`.
+
+use nix::fcntl::{FcntlArg, OFlag, fcntl};
+use nix::sys::termios::{LocalFlags, SetArg, tcgetattr, tcsetattr};
+use std::io;
+use std::os::fd::{AsFd, AsRawFd, OwnedFd};
+use std::pin::Pin;
+use std::task::{Context, Poll, ready};
+use tokio::io::unix::AsyncFd;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+
+/// A new pty pair: (master, slave).
+pub fn open() -> io::Result<(OwnedFd, OwnedFd)> {
+    let r = nix::pty::openpty(None, None).map_err(io::Error::from)?;
+    Ok((r.master, r.slave))
+}
+
+/// Stops echo and signal characters on the pty (after the password prompts, before our stdin
+/// is forwarded as data). Works on the master side.
+pub fn quiet(master: &impl AsFd) -> io::Result<()> {
+    let mut t = tcgetattr(master).map_err(io::Error::from)?;
+    t.local_flags
+        .remove(LocalFlags::ECHO | LocalFlags::ECHONL | LocalFlags::ISIG);
+    tcsetattr(master, SetArg::TCSANOW, &t).map_err(io::Error::from)
+}
+
+/// The master side as async I/O.
+pub struct PtyMaster {
+    fd: AsyncFd<OwnedFd>,
+}
+
+impl PtyMaster {
+    pub fn new(master: OwnedFd) -> io::Result<PtyMaster> {
+        let flags = fcntl(&master, FcntlArg::F_GETFL).map_err(io::Error::from)?;
+        let flags = OFlag::from_bits_truncate(flags) | OFlag::O_NONBLOCK;
+        fcntl(&master, FcntlArg::F_SETFL(flags)).map_err(io::Error::from)?;
+        // SAFETY: `master` is an owned, valid fd that nothing else closes or replaces while
+        // the AsyncFd owns it.
+        let fd = unsafe { AsyncFd::register(master)? };
+        Ok(PtyMaster { fd })
+    }
+}
+
+impl AsyncRead for PtyMaster {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        loop {
+            let mut guard = ready!(self.fd.poll_read_ready(cx))?;
+            let unfilled = buf.initialize_unfilled();
+            match guard
+                .try_io(|fd| nix::unistd::read(fd.get_ref(), unfilled).map_err(io::Error::from))
+            {
+                Ok(Ok(n)) => {
+                    buf.advance(n);
+                    return Poll::Ready(Ok(()));
+                }
+                // EIO: every slave fd is closed — end of file for a pty.
+                Ok(Err(e)) if e.raw_os_error() == Some(nix::libc::EIO) => {
+                    return Poll::Ready(Ok(()));
+                }
+                Ok(Err(e)) => return Poll::Ready(Err(e)),
+                Err(_would_block) => continue,
+            }
+        }
+    }
+}
+
+impl AsyncWrite for PtyMaster {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        data: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        loop {
+            let mut guard = ready!(self.fd.poll_write_ready(cx))?;
+            match guard.try_io(|fd| nix::unistd::write(fd.get_ref(), data).map_err(io::Error::from))
+            {
+                Ok(r) => return Poll::Ready(r),
+                Err(_would_block) => continue,
+            }
+        }
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Poll::Ready(Ok(()))
+    }
+}
+
+impl AsRawFd for PtyMaster {
+    fn as_raw_fd(&self) -> std::os::fd::RawFd {
+        self.fd.get_ref().as_raw_fd()
+    }
+}
