@@ -208,7 +208,7 @@ fn failure_text(
                 ],
             ),
             BecomeMethod::Doas => (
-                &["a password is required"],
+                &["a password is required", "doas: authentication required"],
                 &["doas: authentication failed", "doas: authorization failed"],
             ),
         };
