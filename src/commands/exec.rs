@@ -12,9 +12,7 @@ use std::os::unix::ffi::OsStrExt;
 
 pub fn run(global: &GlobalArgs, args: &ExecArgs) -> Result<i32> {
     let session = Session::load(global)?;
-    let hosts = SessionHosts {
-        vars: session.vars(true),
-    };
+    let hosts = SessionHosts::new(session.vars(true));
     let stack = stack::resolve(&args.host, &hosts, &session.settings, &session.play)?;
     let chain = match args.ssh_chain {
         Some(SshChainArg::Tunnel) => SshChain::Tunnel,
