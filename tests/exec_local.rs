@@ -595,3 +595,165 @@ fn output_is_streamed_not_buffered() {
     assert_eq!(rest, "second\n");
     assert!(child.wait().expect("wait").success());
 }
+
+mod chain {
+    //! A three-hop chain run in-process through the library (root only): `su A` (root needs no
+    //! password) → `sudo -u B` with A's password → the recording stand-in `docker` (no
+    //! container engine exists here) → the command. Any argv arrives byte for byte.
+    use super::*;
+    use stackctl::plan::{PlanOptions, SshChain, build};
+    use stackctl::stack::{Builder, Hop, HopKind, Stack};
+    use stackctl::transport::stream::{Outcome, UserIo};
+    use stackctl::value::{Map, Value};
+    use std::sync::{Arc, Mutex as StdMutex};
+
+    #[derive(Clone, Default)]
+    struct Capture(Arc<StdMutex<Vec<u8>>>);
+
+    impl tokio::io::AsyncWrite for Capture {
+        fn poll_write(
+            self: std::pin::Pin<&mut Self>,
+            _: &mut std::task::Context<'_>,
+            data: &[u8],
+        ) -> std::task::Poll<std::io::Result<usize>> {
+            self.0
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .extend_from_slice(data);
+            std::task::Poll::Ready(Ok(data.len()))
+        }
+        fn poll_flush(
+            self: std::pin::Pin<&mut Self>,
+            _: &mut std::task::Context<'_>,
+        ) -> std::task::Poll<std::io::Result<()>> {
+            std::task::Poll::Ready(Ok(()))
+        }
+        fn poll_shutdown(
+            self: std::pin::Pin<&mut Self>,
+            _: &mut std::task::Context<'_>,
+        ) -> std::task::Poll<std::io::Result<()>> {
+            std::task::Poll::Ready(Ok(()))
+        }
+    }
+
+    fn hop(method: &str, builder: Builder, kind: HopKind, pairs: &[(&str, Value)]) -> Hop {
+        Hop {
+            method: method.into(),
+            kwargs: pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect::<Map>(),
+            enable_lru: kind == HopKind::Become,
+            inventory_host: "box".into(),
+            kind,
+            builder,
+        }
+    }
+
+    #[test]
+    fn su_then_sudo_then_container_delivers_exact_argv() {
+        require_root!("sudo", "su");
+        let mut f = Fixture::new("c", 2);
+        let (a, b) = (f.user(0).to_string(), f.user(1).to_string());
+        f.sudoers(&format!(
+            "Defaults:{a} !lecture, timestamp_timeout=0\n{a} ALL=({b}) ALL\n"
+        ));
+        let log = f.file("docker.log", "");
+        chmod(&log, 0o666);
+        let docker = f.file(
+            "docker",
+            &format!(
+                "#!/bin/sh\nprintf '%s\\n' \"$(id -un)\" >> '{}'\n\
+                 while [ $# -gt 0 ] && [ \"$1\" != sh ]; do shift; done\nexec \"$@\"\n",
+                log.display()
+            ),
+        );
+        chmod(&docker, 0o755);
+        let stack = Stack {
+            target: "box".into(),
+            hops: vec![
+                hop(
+                    "su",
+                    Builder::Su,
+                    HopKind::Become,
+                    &[("username", Value::str(&a)), ("password", Value::Null)],
+                ),
+                hop(
+                    "sudo",
+                    Builder::Sudo,
+                    HopKind::Become,
+                    &[
+                        ("username", Value::str(&b)),
+                        ("password", Value::str(f.password(0))),
+                        ("sudo_args", Value::List(vec![Value::str("-H")])),
+                    ],
+                ),
+                hop(
+                    "docker",
+                    Builder::Docker,
+                    HopKind::Login,
+                    &[
+                        ("container", Value::str("ctr")),
+                        ("username", Value::Null),
+                        ("docker_path", Value::str(docker.display().to_string())),
+                    ],
+                ),
+            ],
+            configs: Vec::new(),
+        };
+        let words: Vec<Vec<u8>> = vec![
+            b"printf".to_vec(),
+            b"%s\\0".to_vec(),
+            b"it's".to_vec(),
+            b"$(id) `id` ;|&".to_vec(),
+            b"".to_vec(),
+            b"-n".to_vec(),
+            b"two\nlines".to_vec(),
+            b"\xff\xfe*".to_vec(),
+        ];
+        let plan = build(
+            &stack,
+            &words,
+            &PlanOptions {
+                chain: SshChain::Tunnel,
+                tty: false,
+                nonce: stackctl::plan::nonce(),
+            },
+        )
+        .expect("plan");
+        let (out, err) = (Capture::default(), Capture::default());
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("rt");
+        let outcome = rt.block_on(async {
+            tokio::time::timeout(
+                DEADLINE,
+                stackctl::transport::run_plan(
+                    &plan,
+                    UserIo {
+                        stdin: None,
+                        stdout: Box::pin(out.clone()),
+                        stderr: Box::pin(err.clone()),
+                    },
+                ),
+            )
+            .await
+            .expect("no hang")
+        });
+        let got_err = text(&err.0.lock().map(|v| v.clone()).unwrap_or_default());
+        assert_eq!(outcome, Outcome::Exited(0), "{got_err}");
+        let mut want = Vec::new();
+        for w in &words[2..] {
+            want.extend_from_slice(w);
+            want.push(0);
+        }
+        assert_eq!(out.0.lock().map(|v| v.clone()).unwrap_or_default(), want);
+        assert_eq!(got_err, "");
+        // The stand-in ran as B: su and sudo were both passed.
+        assert_eq!(
+            std::fs::read_to_string(&log).expect("log"),
+            format!("{b}\n")
+        );
+    }
+}
