@@ -757,3 +757,54 @@ mod chain {
         );
     }
 }
+
+/// A hop that waits on a prompt nobody recognises is stopped after its connect timeout
+/// (`-T`) and its processes are killed: never a hang. The stand-in `docker` (no container
+/// engine exists here) asks for a PIN and waits.
+#[test]
+fn an_unknown_prompt_times_out_and_is_killed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let bin = dir.path().join("bin");
+    std::fs::create_dir(&bin).expect("bin");
+    std::fs::create_dir(dir.path().join("inv")).expect("inv");
+    let docker = bin.join("docker");
+    std::fs::write(
+        &docker,
+        "#!/bin/sh\nprintf 'Enter PIN: ' >&2\nexec sleep 41.25\n",
+    )
+    .expect("script");
+    chmod(&docker, 0o755);
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let mut c = Command::new(BIN);
+    c.current_dir(dir.path())
+        .env("PATH", &path)
+        .args(["exec", "localhost", "-i"])
+        .arg(dir.path().join("inv"))
+        .args(["-e", "ansible_connection=docker", "-T", "2", "--", "true"]);
+    let start = Instant::now();
+    let o = run_with_deadline(c, b"");
+    assert!(
+        start.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        start.elapsed()
+    );
+    assert_eq!(
+        text(&o.stderr),
+        "stackctl: hop 0 (docker on localhost): timed out after 2s before the command started \
+         (last output: Enter PIN:)\n"
+    );
+    assert_eq!(o.status.code(), Some(255));
+    let left = Command::new("pgrep")
+        .args(["-f", "sleep 41.25"])
+        .output()
+        .expect("pgrep");
+    assert!(
+        left.stdout.is_empty(),
+        "left running: {}",
+        text(&left.stdout)
+    );
+}

@@ -125,11 +125,12 @@ pub fn build(stack: &Stack, argv: &[Vec<u8>], opts: &PlanOptions) -> Result<Plan
         } else {
             format!("<hop {}>", i + 1)
         };
+        // Each hop may take its connect_timeout (Ansible's default 10 s when it has none).
         let secs = super::kw::uint(&hop.kwargs, "connect_timeout")
             .ok()
             .flatten()
-            .unwrap_or(30);
-        ready_timeout += Duration::from_secs(secs.max(5));
+            .unwrap_or(10);
+        ready_timeout += Duration::from_secs(secs.max(1));
         if let Some(f) = w.feed.clone() {
             feeds.push(f);
         }
@@ -157,7 +158,7 @@ pub fn build(stack: &Stack, argv: &[Vec<u8>], opts: &PlanOptions) -> Result<Plan
         command,
         feeds,
         tty: opts.tty,
-        ready_timeout: ready_timeout.max(Duration::from_secs(10)),
+        ready_timeout,
     })
 }
 
