@@ -634,3 +634,175 @@ impl UserIo {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! The driver against in-memory streams (any AsyncRead/AsyncWrite works): a scripted "child"
+    //! writes prompts and markers in awkward chunks and reads what the driver answers.
+    use super::*;
+    use crate::transport::SecretText;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt, duplex};
+
+    fn watch(secret: Option<&str>) -> Watch {
+        Watch {
+            layers: vec![(
+                1,
+                "sudo".into(),
+                "web01".into(),
+                b"stackctl-N-hop-1".to_vec(),
+            )],
+            feeds: vec![SecretFeed {
+                hop_index: 1,
+                method: BecomeMethod::Sudo,
+                inventory_host: "web01".into(),
+                username: "root".into(),
+                prompt: Some("stackctl-N-sudo-1:".into()),
+                secret: secret.map(SecretText::new),
+            }],
+            ready_timeout: Duration::from_secs(5),
+        }
+    }
+
+    /// Runs the driver against a child that writes `err_chunks` to stderr (reading one line
+    /// from its stdin after each chunk ending in a prompt), then `out` on stdout.
+    async fn scripted(
+        w: &Watch,
+        err_chunks: Vec<&'static [u8]>,
+        out: &'static [u8],
+    ) -> (Driven, Vec<u8>, Vec<u8>, Vec<u8>) {
+        let (child_in_w, mut child_in_r) = duplex(1024);
+        let (mut child_out_w, child_out_r) = duplex(1024);
+        let (mut child_err_w, child_err_r) = duplex(1024);
+        let (user_out_w, mut user_out_r) = duplex(1 << 16);
+        let (user_err_w, mut user_err_r) = duplex(1 << 16);
+        let child = tokio::spawn(async move {
+            let mut got = Vec::new();
+            for c in err_chunks {
+                let _ = child_err_w.write_all(c).await;
+                if c.ends_with(b":") || c.ends_with(b": ") {
+                    let mut b = [0u8; 1];
+                    while child_in_r.read_exact(&mut b).await.is_ok() {
+                        got.push(b[0]);
+                        if b[0] == b'\n' {
+                            break;
+                        }
+                    }
+                }
+                tokio::task::yield_now().await;
+            }
+            let _ = child_out_w.write_all(out).await;
+            drop(child_out_w);
+            drop(child_err_w);
+            got
+        });
+        let io = ChildIo::pipes(Some(child_in_w), Some(child_out_r), Some(child_err_r));
+        let user = UserIo {
+            stdin: None,
+            stdout: Box::pin(user_out_w),
+            stderr: Box::pin(user_err_w),
+        };
+        let d = drive(w, io, user).await;
+        let fed = child.await.unwrap_or_default();
+        let (mut o, mut e) = (Vec::new(), Vec::new());
+        let _ = user_out_r.read_to_end(&mut o).await;
+        let _ = user_err_r.read_to_end(&mut e).await;
+        (d, fed, o, e)
+    }
+
+    #[tokio::test]
+    async fn prompt_and_marker_split_across_chunks() {
+        let w = watch(Some("s3cret"));
+        let (d, fed, out, err) = scripted(
+            &w,
+            vec![
+                b"stackctl-N-su",
+                b"do-1:",
+                b"stackctl-N-h",
+                b"op-1\nreal stderr\n",
+            ],
+            b"output\n",
+        )
+        .await;
+        assert!(d.ready && d.abort.is_none());
+        assert_eq!(fed, b"s3cret\n");
+        assert_eq!(out, b"output\n");
+        assert_eq!(err, b"real stderr\n");
+        assert_eq!(d.finish(&w, Some(0)), Outcome::Exited(0));
+    }
+
+    #[tokio::test]
+    async fn sudo_rs_prompt_form_is_recognised() {
+        let w = watch(Some("pw"));
+        let (d, fed, _, _) = scripted(
+            &w,
+            vec![
+                b"[sudo: stackctl-N-sudo-1:] Password: ",
+                b"stackctl-N-hop-1\n",
+            ],
+            b"",
+        )
+        .await;
+        assert!(d.ready);
+        assert_eq!(fed, b"pw\n");
+    }
+
+    #[tokio::test]
+    async fn second_prompt_is_incorrect_and_no_password_is_required() {
+        let w = watch(Some("wrong"));
+        let (d, _, _, _) = scripted(
+            &w,
+            vec![
+                b"stackctl-N-sudo-1:",
+                b"Sorry, try again.\nstackctl-N-sudo-1:",
+            ],
+            b"",
+        )
+        .await;
+        let o = d.finish(&w, None);
+        assert_eq!(
+            o,
+            Outcome::Hop(HopError {
+                index: 1,
+                method: "sudo".into(),
+                inventory_host: "web01".into(),
+                message: "sudo password is incorrect".into()
+            })
+        );
+        assert_eq!(o.exit_code(), 255);
+        let w = watch(None);
+        let (d, fed, _, _) = scripted(&w, vec![b"stackctl-N-sudo-1:"], b"").await;
+        assert!(fed.is_empty());
+        match d.finish(&w, None) {
+            Outcome::Hop(e) => assert_eq!(e.message, "sudo password is required"),
+            o => panic!("{o:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn failure_text_names_the_hop_and_never_shows_the_secret() {
+        let w = watch(Some("hunter2"));
+        let (d, _, out, err) = scripted(
+            &w,
+            vec![b"stackctl-N-sudo-1:", b"sudo: weird failure hunter2\n"],
+            b"",
+        )
+        .await;
+        assert!(!d.ready && out.is_empty() && err.is_empty());
+        match d.finish(&w, Some(1)) {
+            Outcome::Hop(e) => {
+                assert_eq!(
+                    e.to_string(),
+                    "hop 1 (sudo on web01): sudo: weird failure ********"
+                )
+            }
+            o => panic!("{o:?}"),
+        }
+        // sudo -n without a password.
+        let w = watch(None);
+        let (d, _, _, _) = scripted(&w, vec![b"sudo: a password is required\n"], b"").await;
+        match d.finish(&w, Some(1)) {
+            Outcome::Hop(e) => assert_eq!(e.message, "sudo password is required"),
+            o => panic!("{o:?}"),
+        }
+    }
+}
