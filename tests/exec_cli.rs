@@ -79,8 +79,8 @@ fn dry_run_of_a_bastion_sudo_container_chain() {
          passwords (in prompt order):\n  \
          hop 2 (sudo to root on db1): ********\n\
          command (remote command of hop 1, parsed by its login shell):\n  \
-         exec sudo -p stackctl-NONCE-sudo-2: -S -u root -- sh -c 'echo stackctl-NONCE-hop-2 >&2; \
-         exec docker exec -i --user=app app sh -c '\\''echo stackctl-NONCE-hop-3 >&2; df -h /'\\'''\n\
+         exec sudo -p stackctl-NONCE-sudo-2: -S -u root -- sh -c 'echo stackctl-NONCE-hop-2 >&2\n\
+         exec docker exec -i --user=app app sh -c '\\''echo stackctl-NONCE-hop-3 >&2\ndf -h /'\\'''\n\
          (each wrapped hop's shell first prints the marker stackctl-NONCE-hop-N on stderr, which \
          stackctl removes; NONCE is a random token chosen per run)\n"
     );
@@ -147,6 +147,10 @@ fn runs_through_a_local_hop() {
     assert_eq!(o.status.code(), Some(0));
     let o = stackctl(&["exec", "here", "--", "exit 42"]);
     assert_eq!(o.status.code(), Some(42));
+    // A snippet's syntax error is the command's failure (the shell's status), not a hop's.
+    let o = stackctl(&["exec", "here", "--", "if true"]);
+    assert_eq!(o.status.code(), Some(2), "{}", err(&o));
+    assert!(err(&o).contains("Syntax error"), "{}", err(&o));
 }
 
 #[test]

@@ -533,7 +533,7 @@ fn docker_hop_through_a_recording_stand_in() {
     );
     assert!(argv[6].starts_with("echo stackctl-"), "{}", argv[6]);
     assert!(
-        argv[6].ends_with(" >&2; printf '%s|' 'it'\\''s' '$(id)' 'a b' ''"),
+        argv[6].ends_with(" >&2\nprintf '%s|' 'it'\\''s' '$(id)' 'a b' ''"),
         "{}",
         argv[6]
     );

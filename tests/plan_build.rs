@@ -124,7 +124,7 @@ fn ssh_then_sudo_runs_sudo_on_the_master() {
     assert!(!p.masters[0].check_host_keys);
     assert_eq!(
         text(&p.command),
-        "exec sudo -p stackctl-N-sudo-1: -n -u root -H -- sh -c 'echo stackctl-N-hop-1 >&2; id -un'"
+        "exec sudo -p stackctl-N-sudo-1: -n -u root -H -- sh -c 'echo stackctl-N-hop-1 >&2\nid -un'"
     );
     assert_eq!(p.feeds.len(), 1);
     assert_eq!(p.feeds[0].method, BecomeMethod::Sudo);
@@ -151,8 +151,8 @@ fn ssh_after_ssh_is_tunnelled_and_later_hops_wrap() {
     );
     assert_eq!(
         text(&p.command),
-        "exec sudo -p stackctl-N-sudo-2: -S -u root -H -- sh -c 'echo stackctl-N-hop-2 >&2; \
-         exec docker exec -i --user=app app sh -c '\\''echo stackctl-N-hop-3 >&2; echo '\\''\\'\\'''\\''a b'\\''\\'\\'''\\'''\\'''"
+        "exec sudo -p stackctl-N-sudo-2: -S -u root -H -- sh -c 'echo stackctl-N-hop-2 >&2\n\
+         exec docker exec -i --user=app app sh -c '\\''echo stackctl-N-hop-3 >&2\necho '\\''\\'\\'''\\''a b'\\''\\'\\'''\\'''\\'''"
     );
     assert!(!text(&p.command).contains("hunter2"));
     assert_eq!(
@@ -203,7 +203,7 @@ fn nested_chain_mode_runs_every_later_ssh_on_the_previous_hop() {
     assert_eq!(nested.masters.len(), 1);
     assert_eq!(nested.layers.len(), 1);
     assert!(text(&nested.command).starts_with("exec ssh -l deploy "));
-    assert!(text(&nested.command).ends_with(" -- d 'echo stackctl-N-hop-1 >&2; true'"));
+    assert!(text(&nested.command).ends_with(" -- d 'echo stackctl-N-hop-1 >&2\ntrue'"));
 }
 
 #[test]
@@ -351,7 +351,7 @@ fn dry_run_text_redacts_passwords() {
     assert!(
         t.ends_with(
             "command (remote command of hop 0, parsed by its login shell):\n  \
-         exec sudo -p stackctl-N-sudo-1: -S -u root -H -- sh -c 'echo stackctl-N-hop-1 >&2; id'\n\
+         exec sudo -p stackctl-N-sudo-1: -S -u root -H -- sh -c 'echo stackctl-N-hop-1 >&2\nid'\n\
          (each wrapped hop's shell first prints the marker stackctl-NONCE-hop-N on stderr, which \
          stackctl removes; NONCE is a random token chosen per run)\n"
         ),
@@ -363,9 +363,9 @@ fn dry_run_text_redacts_passwords() {
 fn a_single_word_is_a_snippet_several_are_quoted() {
     let st = stack(vec![hop("local", Builder::Local, "h", Map::new())]);
     let one = build(&st, &argv(&["ls | wc -l"]), &opts(SshChain::Tunnel)).expect("plan");
-    assert!(text(&one.command).ends_with("; ls | wc -l'"));
+    assert!(text(&one.command).ends_with("\nls | wc -l'"));
     let many = build(&st, &argv(&["ls", "|", "wc"]), &opts(SshChain::Tunnel)).expect("plan");
-    assert!(text(&many.command).ends_with("; ls '\\''|'\\'' wc'"));
+    assert!(text(&many.command).ends_with("\nls '\\''|'\\'' wc'"));
 }
 
 #[test]

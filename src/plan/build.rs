@@ -4,7 +4,8 @@
 //! The command rule: several argv words are each quoted, so the innermost `sh -c` sees exactly
 //! those words; a single word is taken as a shell snippet, like `ssh host 'a | b'`.
 //!
-//! Every wrapped hop's shell first prints a marker line `stackctl-<nonce>-hop-<N>` on stderr, so
+//! Every wrapped hop's shell first prints a marker line `stackctl-<nonce>-hop-<N>` on stderr (a
+//! line of its own, so a syntax error in a snippet is reported by the shell after it), so
 //! the transport knows which hops were passed: a process that ends before the last marker
 //! failed at the hop after the last marker seen (exit 255, `hop N (…): message`), one that ends
 //! after it is the user's command (its own exit status). Markers are never shown.
@@ -116,7 +117,7 @@ pub fn build(stack: &Stack, argv: &[Vec<u8>], opts: &PlanOptions) -> Result<Plan
     for i in (first_layer..stack.hops.len()).rev() {
         let hop = &stack.hops[i];
         let marker = format!("stackctl-{}-hop-{i}", opts.nonce);
-        let mut inner = format!("echo {marker} >&2; ").into_bytes();
+        let mut inner = format!("echo {marker} >&2\n").into_bytes();
         inner.extend_from_slice(&command);
         let w = wrapper(i, hop, &opts.nonce).map_err(|m| hop_err(i, m))?;
         command = w.apply(&inner).map_err(|m| hop_err(i, m))?;
