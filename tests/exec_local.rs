@@ -808,3 +808,18 @@ fn an_unknown_prompt_times_out_and_is_killed() {
         text(&left.stdout)
     );
 }
+
+/// When our stdout closes (`| head`), the command's stdout closes too and it ends by SIGPIPE,
+/// as in a pipeline, instead of running on.
+#[test]
+fn a_closed_stdout_ends_the_command() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir(dir.path().join("inv")).expect("inv");
+    let mut c = Command::new("sh");
+    c.current_dir(dir.path()).arg("-c").arg(format!(
+        "'{BIN}' exec localhost -i '{}' -- yes | head -n 2",
+        dir.path().join("inv").display()
+    ));
+    let o = run_with_deadline(c, b"");
+    assert_eq!(text(&o.stdout), "y\ny\n");
+}

@@ -399,8 +399,12 @@ pub async fn drive(watch: &Watch, child: ChildIo, user: UserIo) -> Driven {
         tokio::select! {
             r = read_opt(&mut c_out, &mut b1), if out_open => match r {
                 Some(n) => {
-                    let _ = u_out.write_all(&b1[..n]).await;
-                    let _ = u_out.flush().await;
+                    let wrote = u_out.write_all(&b1[..n]).await.and(u_out.flush().await);
+                    if wrote.is_err() {
+                        // Our stdout is gone (e.g. `| head -1`): close the child's so it gets
+                        // SIGPIPE on its next write, as in a pipeline.
+                        c_out = None;
+                    }
                 }
                 None => c_out = None,
             },
