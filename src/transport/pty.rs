@@ -10,10 +10,24 @@ use std::task::{Context, Poll, ready};
 use tokio::io::unix::AsyncFd;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
-/// A new pty pair: (master, slave).
+/// A new pty pair: (master, slave), with the window size of our own terminal when there is
+/// one (stdin, else stdout).
 pub fn open() -> io::Result<(OwnedFd, OwnedFd)> {
-    let r = nix::pty::openpty(None, None).map_err(io::Error::from)?;
+    let size = [0, 1].into_iter().find_map(window_size);
+    let r = nix::pty::openpty(size.as_ref(), None).map_err(io::Error::from)?;
     Ok((r.master, r.slave))
+}
+
+fn window_size(fd: i32) -> Option<nix::pty::Winsize> {
+    let mut ws = nix::pty::Winsize {
+        ws_row: 0,
+        ws_col: 0,
+        ws_xpixel: 0,
+        ws_ypixel: 0,
+    };
+    // SAFETY: TIOCGWINSZ writes one `winsize` into the valid, exclusively borrowed `ws`.
+    let r = unsafe { nix::libc::ioctl(fd, nix::libc::TIOCGWINSZ, &mut ws) };
+    (r == 0 && ws.ws_row > 0 && ws.ws_col > 0).then_some(ws)
 }
 
 /// Stops echo and signal characters on the pty (after the password prompts, before our stdin
