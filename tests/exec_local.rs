@@ -798,15 +798,17 @@ fn an_unknown_prompt_times_out_and_is_killed() {
          (last output: Enter PIN:)\n"
     );
     assert_eq!(o.status.code(), Some(255));
-    let left = Command::new("pgrep")
-        .args(["-f", "sleep 41.25"])
-        .output()
-        .expect("pgrep");
-    assert!(
-        left.stdout.is_empty(),
-        "left running: {}",
-        text(&left.stdout)
-    );
+    // Nothing of the hop is left running (every process's argv, read from /proc).
+    let left: Vec<String> = std::fs::read_dir("/proc")
+        .map(|rd| {
+            rd.flatten()
+                .filter_map(|e| std::fs::read(e.path().join("cmdline")).ok())
+                .map(|c| text(&c).replace('\0', " "))
+                .filter(|c| c.starts_with("sleep 41.25"))
+                .collect()
+        })
+        .unwrap_or_default();
+    assert!(left.is_empty(), "left running: {left:?}");
 }
 
 /// When our stdout closes (`| head`), the command's stdout closes too and it ends by SIGPIPE,
