@@ -212,6 +212,11 @@ fn failure_text(
                 &["doas: authentication failed", "doas: authorization failed"],
             ),
         };
+        if f.method == BecomeMethod::Doas && contains_ci(text, "a tty is required") {
+            return "doas reads its password from a terminal, which this session has none of \
+                    (use a nopass rule, or sudo)"
+                .into();
+        }
         if required.iter().any(|m| contains_ci(text, m)) {
             return format!("{name} password is required");
         }
