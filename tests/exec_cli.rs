@@ -173,3 +173,38 @@ fn usage_and_configuration_errors() {
     assert_eq!(o.status.code(), Some(1));
     assert!(err(&o).contains("-t/--tty"), "{}", err(&o));
 }
+
+/// The bundled example inventory's INI file (its group_vars/ aside): `here` runs through one
+/// `local` hop, and `app-canary` plans bastion → db1 → sudo → docker.
+#[test]
+fn example_inventory_hosts() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ini = dir.path().join("hosts.ini");
+    std::fs::write(&ini, include_str!("../examples/inventory/hosts.ini")).expect("write");
+    let run = |args: &[&str]| {
+        Command::new(BIN)
+            .current_dir(dir.path())
+            .env("HOME", dir.path())
+            .arg("-i")
+            .arg(&ini)
+            .args(args)
+            .output()
+            .expect("run stackctl")
+    };
+    let o = run(&["exec", "here", "--", "echo", "hello from", "$(here)"]);
+    assert_eq!(out(&o), "hello from $(here)\n", "{}", err(&o));
+    assert_eq!(o.status.code(), Some(0));
+    let o = run(&["exec", "app-canary", "--dry-run", "--", "df", "-h", "/"]);
+    let t = out(&o);
+    assert!(
+        t.contains("  hop 0 (ssh on bastion): ssh -l ops "),
+        "{t}{}",
+        err(&o)
+    );
+    assert!(
+        t.contains("  hop 1 (ssh on db1, tunnelled through hop 0): ssh -o LogLevel=ERROR"),
+        "{t}"
+    );
+    assert!(t.contains("  hop 2 (sudo on db1, runs on hop 1): exec sudo -p stackctl-NONCE-sudo-2: -n -u root -- sh -c <hop 3>\n"), "{t}");
+    assert!(t.contains("  hop 3 (docker on app-canary, runs on hop 2): exec docker exec -i --user=app app-canary sh -c <command>\n"), "{t}");
+}
