@@ -2,7 +2,8 @@
 //! shared stream driver. Passwords go through the child's stdin pipe (sudo -S) or, when a
 //! su/doas hop has a password (they read it from a terminal), through a pty that is the
 //! child's stdin and controlling terminal while stdout/stderr stay pipes. `-t` gives the
-//! command the pty for all three.
+//! command the pty for all three. Without a pty the command runs in a session of its own with
+//! no terminal, as under ssh.
 
 use super::HopError;
 use super::pty::{self, PtyMaster};
@@ -79,8 +80,19 @@ pub async fn run(plan: &Plan, user: UserIo) -> Outcome {
     } else {
         cmd.stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .process_group(0);
+            .stderr(Stdio::piped());
+        // A session of its own without a terminal, like a command run by ssh: nothing in it
+        // can stop on our terminal (SIGTTIN) or read a password from it, and the whole group
+        // can be killed.
+        // SAFETY: only async-signal-safe calls (setsid) between fork and exec.
+        unsafe {
+            cmd.pre_exec(|| {
+                if nix::libc::setsid() < 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
     }
     let spawned = cmd.spawn();
     // The Command holds the pty slave copies; close them so the master sees end-of-file.
