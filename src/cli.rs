@@ -253,7 +253,7 @@ ansible_become_pass) are fed to the prompt through a pipe or a pty, never argv o
 environment.\n\n\
 Exit status: the command's; 255 when a hop failed, with `stackctl: hop N (method on host): \
 message` on stderr (e.g. `sudo password is incorrect`); 1 for usage, inventory or resolution \
-errors."
+errors; 99 when interrupted (Ctrl-C, SIGTERM), after ending every process the run started."
 )]
 pub struct ExecArgs {
     /// Inventory host name

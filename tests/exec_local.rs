@@ -825,3 +825,42 @@ fn a_closed_stdout_ends_the_command() {
     let o = run_with_deadline(c, b"");
     assert_eq!(text(&o.stdout), "y\ny\n");
 }
+
+/// SIGTERM (like Ctrl-C) ends the command's whole process group and exits 99.
+#[test]
+fn interrupted_runs_end_their_processes_and_exit_99() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir(dir.path().join("inv")).expect("inv");
+    let mut child = Command::new(BIN)
+        .current_dir(dir.path())
+        .args(["exec", "localhost", "-i"])
+        .arg(dir.path().join("inv"))
+        .args(["--", "sleep 42.75 & sleep 42.75; wait"])
+        .stdin(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    std::thread::sleep(Duration::from_millis(500));
+    let pid = nix::unistd::Pid::from_raw(child.id() as i32);
+    nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGTERM).expect("kill");
+    let start = Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().expect("wait") {
+            break s;
+        }
+        assert!(start.elapsed() < DEADLINE, "did not end on SIGTERM");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(status.code(), Some(99));
+    std::thread::sleep(Duration::from_millis(200));
+    let left: Vec<String> = std::fs::read_dir("/proc")
+        .map(|rd| {
+            rd.flatten()
+                .filter_map(|e| std::fs::read(e.path().join("cmdline")).ok())
+                .map(|c| text(&c).replace('\0', " "))
+                .filter(|c| c.starts_with("sleep 42.75"))
+                .collect()
+        })
+        .unwrap_or_default();
+    assert!(left.is_empty(), "left running: {left:?}");
+}

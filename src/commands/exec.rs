@@ -58,8 +58,9 @@ pub fn run(global: &GlobalArgs, args: &ExecArgs) -> Result<i32> {
             Ok(255)
         }
         None => {
+            // execution.md §4: interrupted runs end every child they started and exit 99.
             eprintln!("stackctl: interrupted");
-            Ok(130)
+            Ok(99)
         }
     }
 }
