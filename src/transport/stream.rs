@@ -528,6 +528,12 @@ async fn process(
             let cut = buf.len() - keep;
             let head: Vec<u8> = buf.drain(..cut).collect();
             scan.hop_text.extend_from_slice(&head);
+            // Only the end explains a failure; keep memory bounded for chatty hops.
+            const KEEP: usize = 64 * 1024;
+            if scan.hop_text.len() > KEEP {
+                let extra = scan.hop_text.len() - KEEP;
+                scan.hop_text.drain(..extra);
+            }
             return Ok(());
         };
         match found {
