@@ -103,8 +103,20 @@ pub async fn run(plan: &Plan, user: UserIo) -> Outcome {
     };
     let pid = child.id();
     let mut group = KillGroup(pid);
+    let mut winch: Option<tokio::task::JoinHandle<()>> = None;
     let io = match master {
         Some(m) => {
+            if plan.tty
+                && let Ok(fd) = m.try_clone()
+                && let Ok(mut sig) =
+                    tokio::signal::unix::signal(tokio::signal::unix::SignalKind::window_change())
+            {
+                winch = Some(tokio::spawn(async move {
+                    while sig.recv().await.is_some() {
+                        pty::copy_window_size(&fd);
+                    }
+                }));
+            }
             let quiet_fd = if plan.tty { None } else { m.try_clone().ok() };
             let pm = match PtyMaster::new(m) {
                 Ok(p) => p,
@@ -128,6 +140,9 @@ pub async fn run(plan: &Plan, user: UserIo) -> Outcome {
         None => ChildIo::pipes(child.stdin.take(), child.stdout.take(), child.stderr.take()),
     };
     let driven = stream::drive(&watch, io, user).await;
+    if let Some(w) = winch {
+        w.abort();
+    }
     if driven.abort.is_some() {
         group.kill();
         let _ = child.start_kill();

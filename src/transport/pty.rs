@@ -18,6 +18,16 @@ pub fn open() -> io::Result<(OwnedFd, OwnedFd)> {
     Ok((r.master, r.slave))
 }
 
+/// Gives the pty our terminal's current window size (after SIGWINCH).
+pub fn copy_window_size(master: &impl AsRawFd) {
+    if let Some(ws) = [0, 1].into_iter().find_map(window_size) {
+        // SAFETY: TIOCSWINSZ reads one `winsize` from the valid `ws`.
+        unsafe {
+            nix::libc::ioctl(master.as_raw_fd(), nix::libc::TIOCSWINSZ, &ws);
+        }
+    }
+}
+
 fn window_size(fd: i32) -> Option<nix::pty::Winsize> {
     let mut ws = nix::pty::Winsize {
         ws_row: 0,
