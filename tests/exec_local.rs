@@ -333,9 +333,11 @@ fn su_password_through_a_pty_right_wrong_missing() {
     assert_eq!(text(&o.stderr), "e\n");
     assert_eq!(o.status.code(), Some(0));
 
-    // stdin goes through the pty after the password (line-based).
-    let o = exec_as(&f, &a, "su", &b, Some(&good), &["cat"], b"one\ntwo\n");
-    assert_eq!(text(&o.stdout), "one\ntwo\n", "{}", text(&o.stderr));
+    // stdin goes through the pty after the password: line-based, but with no echo, signal,
+    // CR/NL or line-editing characters (DEL, ^U, ^C, ^W pass as data).
+    let input = b"one\ntwo\r\nx\x7fy\x15z\x03w\x17\n";
+    let o = exec_as(&f, &a, "su", &b, Some(&good), &["cat"], input);
+    assert_eq!(o.stdout, input, "{}", text(&o.stderr));
 
     let o = exec_as(&f, &a, "su", &b, Some(&bad), &["id", "-un"], b"");
     assert_eq!(

@@ -40,12 +40,33 @@ fn window_size(fd: i32) -> Option<nix::pty::Winsize> {
     (r == 0 && ws.ws_row > 0 && ws.ws_col > 0).then_some(ws)
 }
 
-/// Stops echo and signal characters on the pty (after the password prompts, before our stdin
-/// is forwarded as data). Works on the master side.
+/// Makes the pty as transparent as a line-mode terminal can be, after the password prompts and
+/// before our stdin is forwarded: no echo, no signal, flow-control, CR/NL translation or
+/// line-editing characters. Canonical mode stays so `^D` can still end the input; lines are
+/// limited to the terminal's 4095 bytes. Works on the master side.
 pub fn quiet(master: &impl AsFd) -> io::Result<()> {
+    use nix::sys::termios::{InputFlags, SpecialCharacterIndices as C};
     let mut t = tcgetattr(master).map_err(io::Error::from)?;
-    t.local_flags
-        .remove(LocalFlags::ECHO | LocalFlags::ECHONL | LocalFlags::ISIG);
+    t.local_flags.remove(
+        LocalFlags::ECHO
+            | LocalFlags::ECHONL
+            | LocalFlags::ECHOE
+            | LocalFlags::ECHOK
+            | LocalFlags::ISIG
+            | LocalFlags::IEXTEN,
+    );
+    t.input_flags.remove(
+        InputFlags::ICRNL
+            | InputFlags::INLCR
+            | InputFlags::IGNCR
+            | InputFlags::IXON
+            | InputFlags::IXOFF
+            | InputFlags::ISTRIP,
+    );
+    for c in [C::VERASE, C::VKILL, C::VWERASE, C::VREPRINT, C::VLNEXT] {
+        // 0 is _POSIX_VDISABLE on Linux: the character has no special meaning.
+        t.control_chars[c as usize] = 0;
+    }
     tcsetattr(master, SetArg::TCSANOW, &t).map_err(io::Error::from)
 }
 
