@@ -1,7 +1,8 @@
 //! Running a plan with no ssh master on this machine: `sh -c <plan.command>`, driven by the
 //! shared stream driver. Passwords go through the child's stdin pipe (sudo -S) or, when a
 //! su/doas hop has a password (they read it from a terminal), through a pty that is the
-//! child's stdin and controlling terminal while stdout/stderr stay pipes. `-t` gives the
+//! child's stdin and controlling terminal while stdout/stderr stay pipes (the command's stdin
+//! then passes a line-mode terminal: text lines of at most 4095 bytes). `-t` gives the
 //! command the pty for all three. Without a pty the command runs in a session of its own with
 //! no terminal, as under ssh.
 
