@@ -29,7 +29,6 @@ struct Lab {
     dir: tempfile::TempDir,
     control: tempfile::TempDir,
     sshd: Child,
-    port: u16,
     users: Vec<String>,
     sudoers: PathBuf,
 }
@@ -115,7 +114,6 @@ impl Lab {
             dir,
             control,
             sshd,
-            port,
             users: Vec::new(),
             sudoers: PathBuf::new(),
         };
