@@ -55,8 +55,13 @@ impl Lab {
             eprintln!("skipped: needs root (throwaway sshd, users and sudoers rules)");
             return None;
         }
-        if !Path::new("/usr/sbin/sshd").exists() {
-            eprintln!("skipped: /usr/sbin/sshd is not installed");
+        let keygen = Command::new("ssh-keygen")
+            .arg("-?")
+            .stderr(Stdio::null())
+            .status()
+            .is_ok();
+        if !Path::new("/usr/sbin/sshd").exists() || !keygen {
+            eprintln!("skipped: sshd or ssh-keygen is not installed");
             return None;
         }
         let dir = tempfile::tempdir().expect("tempdir");
