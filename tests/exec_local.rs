@@ -4,7 +4,8 @@
 //! runs. The become tests need root (to create throwaway users, a sudoers drop-in and
 //! /etc/doas.conf, all removed afterwards); without root they print why they are skipped.
 //!
-//! Hosts come from `-e` variables on the implicit `localhost`, so no inventory file is needed.
+//! The inventory is one line, `localhost ansible_connection=local`; each test's hop settings come
+//! from `-e` variables.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -60,7 +61,7 @@ impl Fixture {
         let _g = FIXTURE_LOCK.lock().unwrap_or_else(|p| p.into_inner());
         let dir = tempfile::tempdir().expect("tempdir");
         chmod(dir.path(), 0o755);
-        std::fs::create_dir(dir.path().join("inv")).expect("inventory dir");
+        local_inventory(dir.path());
         let mut f = Fixture {
             users: Vec::new(),
             sudoers: None,
@@ -131,7 +132,7 @@ impl Fixture {
         p
     }
 
-    /// Runs `stackctl exec localhost -i <empty dir> <args…>` as `as_user` (root when None).
+    /// Runs `stackctl exec localhost -i <dir>/inv <args…>` as `as_user` (root when None).
     fn exec(&self, as_user: Option<&str>, args: &[&str], stdin: &[u8]) -> Output {
         let mut c = match as_user {
             Some(u) => {
@@ -164,6 +165,13 @@ impl Drop for Fixture {
             let _ = Command::new("userdel").args(["-r", "-f", u]).output();
         }
     }
+}
+
+/// Writes `<dir>/inv`: an INI inventory with only `localhost`, connected locally.
+fn local_inventory(dir: &Path) {
+    let p = dir.join("inv");
+    std::fs::write(&p, "localhost ansible_connection=local\n").expect("inventory");
+    chmod(&p, 0o644);
 }
 
 fn chmod(p: &Path, mode: u32) {
@@ -483,7 +491,7 @@ fn docker_hop_through_a_recording_stand_in() {
     let dir = tempfile::tempdir().expect("tempdir");
     let bin = dir.path().join("bin");
     std::fs::create_dir(&bin).expect("bin");
-    std::fs::create_dir(dir.path().join("inv")).expect("inv");
+    local_inventory(dir.path());
     let log = dir.path().join("docker.log");
     let script = format!(
         "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\0' \"$a\" >> '{}'; done\n\
@@ -545,7 +553,7 @@ fn docker_hop_through_a_recording_stand_in() {
 #[test]
 fn exit_status_stdout_stderr_and_snippets_locally() {
     let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::create_dir(dir.path().join("inv")).expect("inv");
+    local_inventory(dir.path());
     let run = |args: &[&str], stdin: &[u8]| {
         let mut c = Command::new(BIN);
         c.current_dir(dir.path())
@@ -572,7 +580,7 @@ fn exit_status_stdout_stderr_and_snippets_locally() {
 #[test]
 fn output_is_streamed_not_buffered() {
     let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::create_dir(dir.path().join("inv")).expect("inv");
+    local_inventory(dir.path());
     let mut child = Command::new(BIN)
         .current_dir(dir.path())
         .args(["exec", "localhost", "-i"])
@@ -768,7 +776,7 @@ fn an_unknown_prompt_times_out_and_is_killed() {
     let dir = tempfile::tempdir().expect("tempdir");
     let bin = dir.path().join("bin");
     std::fs::create_dir(&bin).expect("bin");
-    std::fs::create_dir(dir.path().join("inv")).expect("inv");
+    local_inventory(dir.path());
     let docker = bin.join("docker");
     std::fs::write(
         &docker,
@@ -818,7 +826,7 @@ fn an_unknown_prompt_times_out_and_is_killed() {
 #[test]
 fn a_closed_stdout_ends_the_command() {
     let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::create_dir(dir.path().join("inv")).expect("inv");
+    local_inventory(dir.path());
     let mut c = Command::new("sh");
     c.current_dir(dir.path()).arg("-c").arg(format!(
         "'{BIN}' exec localhost -i '{}' -- yes | head -n 2",
@@ -832,7 +840,7 @@ fn a_closed_stdout_ends_the_command() {
 #[test]
 fn interrupted_runs_end_their_processes_and_exit_99() {
     let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::create_dir(dir.path().join("inv")).expect("inv");
+    local_inventory(dir.path());
     let mut child = Command::new(BIN)
         .current_dir(dir.path())
         .args(["exec", "localhost", "-i"])
