@@ -174,19 +174,18 @@ fn usage_and_configuration_errors() {
     assert!(err(&o).contains("-t/--tty"), "{}", err(&o));
 }
 
-/// The bundled example inventory's INI file (its group_vars/ aside): `here` runs through one
-/// `local` hop, and `app-canary` plans bastion → db1 → sudo → docker.
+/// The bundled example inventory, as the README tour uses it: `here` runs through one `local`
+/// hop, and `app-canary` plans bastion → db1 → sudo → docker.
 #[test]
 fn example_inventory_hosts() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let ini = dir.path().join("hosts.ini");
-    std::fs::write(&ini, include_str!("../examples/inventory/hosts.ini")).expect("write");
+    let inv = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/inventory");
     let run = |args: &[&str]| {
         Command::new(BIN)
             .current_dir(dir.path())
             .env("HOME", dir.path())
             .arg("-i")
-            .arg(&ini)
+            .arg(&inv)
             .args(args)
             .output()
             .expect("run stackctl")
@@ -194,15 +193,25 @@ fn example_inventory_hosts() {
     let o = run(&["exec", "here", "--", "echo", "hello from", "$(here)"]);
     assert_eq!(out(&o), "hello from $(here)\n", "{}", err(&o));
     assert_eq!(o.status.code(), Some(0));
+    let o = run(&["exec", "here", "--", "uname", "-a"]);
+    assert!(
+        out(&o).starts_with("Linux ") || o.status.success(),
+        "{}",
+        err(&o)
+    );
     let o = run(&["exec", "app-canary", "--dry-run", "--", "df", "-h", "/"]);
     let t = out(&o);
+    let key = dir.path().join(".ssh/id_ed25519");
     assert!(
-        t.contains("  hop 0 (ssh on bastion): ssh -l ops "),
+        t.contains(&format!(
+            "  hop 0 (ssh on bastion): ssh -l ops -i {} ",
+            key.display()
+        )),
         "{t}{}",
         err(&o)
     );
     assert!(
-        t.contains("  hop 1 (ssh on db1, tunnelled through hop 0): ssh -o LogLevel=ERROR"),
+        t.contains("  hop 1 (ssh on db1, tunnelled through hop 0): ssh -l deploy "),
         "{t}"
     );
     assert!(t.contains("  hop 2 (sudo on db1, runs on hop 1): exec sudo -p stackctl-NONCE-sudo-2: -n -u root -- sh -c <hop 3>\n"), "{t}");
