@@ -194,11 +194,7 @@ fn example_inventory_hosts() {
     assert_eq!(out(&o), "hello from $(here)\n", "{}", err(&o));
     assert_eq!(o.status.code(), Some(0));
     let o = run(&["exec", "here", "--", "uname", "-a"]);
-    assert!(
-        out(&o).starts_with("Linux ") || o.status.success(),
-        "{}",
-        err(&o)
-    );
+    assert!(o.status.success() && !out(&o).is_empty(), "{}", err(&o));
     let o = run(&["exec", "app-canary", "--dry-run", "--", "df", "-h", "/"]);
     let t = out(&o);
     let key = dir.path().join(".ssh/id_ed25519");
