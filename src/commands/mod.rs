@@ -1,6 +1,7 @@
 //! One small file per subcommand, wiring the pipeline stages together.
 
 pub mod config;
+pub mod exec;
 pub mod hosts;
 pub mod inventory;
 pub mod resolve;
@@ -15,5 +16,6 @@ pub fn run(cli: &Cli) -> anyhow::Result<i32> {
         Command::Hosts(a) => hosts::run(&cli.global, a),
         Command::Config(a) => config::run(&cli.global, a),
         Command::Resolve(a) => resolve::run(&cli.global, a),
+        Command::Exec(a) => exec::run(&cli.global, a),
     }
 }
