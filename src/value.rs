@@ -195,22 +195,74 @@ fn json_float(f: f64) -> String {
 /// A JSON string literal as Python's json module writes it with `ensure_ascii=False`.
 pub fn json_string(s: &str, out: &mut String) {
     out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
+    let mut plain_from = 0;
+    for (i, c) in s.char_indices() {
+        let escape = match c {
+            '"' => "\\\"",
+            '\\' => "\\\\",
+            '\n' => "\\n",
+            '\r' => "\\r",
+            '\t' => "\\t",
+            '\u{8}' => "\\b",
+            '\u{c}' => "\\f",
+            c if (c as u32) < 0x20 => "",
+            _ => continue,
+        };
+        out.push_str(&s[plain_from..i]);
+        if escape.is_empty() {
+            let _ = write!(out, "\\u{:04x}", c as u32);
+        } else {
+            out.push_str(escape);
         }
+        plain_from = i + c.len_utf8();
     }
+    out.push_str(&s[plain_from..]);
     out.push('"');
+}
+
+/// Writes `v` as Python's json module would when it sits `level` levels deep in a document
+/// indented by `width` (for writers that stream the outer levels themselves).
+pub fn write_json_at(v: &Value, tags: TagStyle, width: usize, level: usize, out: &mut String) {
+    write_json(v, tags, &Indent { width, level }, out);
+}
+
+/// Writes the JSON object of `shared` overlaid by `own` (own's values win), keys sorted, keys
+/// in `skip` left out, as if it were one map `level` levels deep — without building that map.
+/// Returns false (writing nothing) when the object would be empty.
+pub fn write_json_overlay(
+    shared: &Map,
+    own: &Map,
+    skip: &[&str],
+    tags: TagStyle,
+    width: usize,
+    level: usize,
+    out: &mut String,
+) -> bool {
+    let mut keys: Vec<&String> = shared
+        .keys()
+        .filter(|k| !own.contains_key(*k))
+        .chain(own.keys())
+        .filter(|k| !skip.contains(&k.as_str()))
+        .collect();
+    if keys.is_empty() {
+        return false;
+    }
+    keys.sort_unstable();
+    let at = Indent { width, level };
+    out.push('{');
+    for (i, k) in keys.into_iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        indent(out, &at.deeper());
+        json_string(k, out);
+        out.push_str(": ");
+        let v = own.get(k).or_else(|| shared.get(k)).unwrap_or(&Value::Null);
+        write_json(v, tags, &at.deeper(), out);
+    }
+    indent(out, &at);
+    out.push('}');
+    true
 }
 
 #[derive(Clone, Copy)]
@@ -229,9 +281,13 @@ impl Indent {
 }
 
 fn indent(out: &mut String, at: &Indent) {
+    const SPACES: &str = "                                                                ";
     out.push('\n');
-    for _ in 0..at.level * at.width {
-        out.push(' ');
+    let mut n = at.level * at.width;
+    while n > 0 {
+        let step = n.min(SPACES.len());
+        out.push_str(&SPACES[..step]);
+        n -= step;
     }
 }
 
@@ -270,17 +326,17 @@ fn write_json(v: &Value, tags: TagStyle, level: &Indent, out: &mut String) {
                 out.push_str("{}");
                 return;
             }
-            let mut keys: Vec<&String> = m.keys().collect();
-            keys.sort();
+            let mut entries: Vec<(&String, &Value)> = m.iter().collect();
+            entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
             out.push('{');
-            for (i, k) in keys.iter().enumerate() {
+            for (i, (k, v)) in entries.into_iter().enumerate() {
                 if i > 0 {
                     out.push(',');
                 }
                 indent(out, &level.deeper());
                 json_string(k, out);
                 out.push_str(": ");
-                write_json(&m[*k], tags, &level.deeper(), out);
+                write_json(v, tags, &level.deeper(), out);
             }
             indent(out, level);
             out.push('}');

@@ -41,5 +41,6 @@ pub fn run(global: &GlobalArgs, args: &HostsArgs) -> Result<i32> {
             println!("{}", v.to_py_json_indent(TagStyle::PlainUnsafe, 2));
         }
     }
+    session.finish();
     Ok(0)
 }

@@ -55,5 +55,7 @@ pub fn run(global: &GlobalArgs, args: &InventoryArgs) -> Result<i32> {
         Some(path) => std::fs::write(path, text)?,
         None => print!("{text}"),
     }
+    drop(vars);
+    session.finish();
     Ok(0)
 }

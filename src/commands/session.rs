@@ -50,6 +50,12 @@ impl Session {
         })
     }
 
+    /// Ends the session without freeing it: the process exits right after, and freeing a
+    /// large inventory piece by piece costs more than the OS reclaiming it at once.
+    pub fn finish(self) {
+        std::mem::forget(self);
+    }
+
     /// The vars context; `playbook_layer` adds the playbook dir (or the cwd) layer.
     pub fn vars(&self, playbook_layer: bool) -> VarsContext<'_> {
         let pb = self

@@ -96,6 +96,11 @@ fn parse_address(token: &str) -> Option<(String, Option<i64>)> {
 
 /// Splits `token` into (address, port) per §4.1; an invalid name is kept whole with no port.
 pub fn split_host_port(token: &str) -> (String, Option<i64>) {
+    // Without `:` there is no port and without `[` no range: valid or not, the token is the
+    // name (§4.1 step 4), so the address grammar need not run.
+    if !token.contains([':', '[']) {
+        return (token.to_string(), None);
+    }
     parse_address(token).unwrap_or_else(|| (token.to_string(), None))
 }
 

@@ -125,13 +125,13 @@ impl Inventory {
         }
         if let Some(g) = group {
             self.add_group(g);
-            let grp = self.groups.get_mut(g).expect("group just added");
-            if !grp.hosts.iter().any(|h| h == name) {
-                grp.hosts.push(name.to_string());
-            }
+            // Membership is checked on the host's short group list, not the group's host
+            // list, which can hold thousands (the two are kept in step).
             let host = self.hosts.get_mut(name).expect("host just added");
             if !host.groups.iter().any(|x| x == g) {
                 host.groups.push(g.to_string());
+                let grp = self.groups.get_mut(g).expect("group just added");
+                grp.hosts.push(name.to_string());
             }
         }
     }
@@ -346,7 +346,7 @@ pub fn assign(vars: &mut VarMap, key: &str, value: Value, origin: Origin, merge:
         );
         return;
     }
-    vars.shift_remove(key);
+    // Like a Python dict: a reassigned key keeps its place.
     vars.insert(key.to_string(), Var { value, origin });
 }
 

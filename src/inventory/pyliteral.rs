@@ -24,11 +24,42 @@ pub fn parse_value(raw: &str) -> Value {
 /// whole INI source fail: a TypeError from an unhashable set member or dict key
 /// (`{[1]: 2}` → `unhashable type: 'list'`) and an untaggable dict key (`{...: 1}`).
 pub fn try_parse_value(raw: &str) -> Result<Value, String> {
+    if let Some(v) = fast_path(raw) {
+        return Ok(v);
+    }
     match literal_eval(raw) {
         Ok(py) => to_value(&py),
         Err(Failure::NotLiteral) => Ok(Value::Str(raw.to_string())),
         Err(Failure::TypeError(msg)) => Err(msg),
     }
+}
+
+/// The two shapes most inventory values have, decided without the full parser (same result):
+/// a word that starts with a letter or `_` and holds only name, path and address characters
+/// is never a literal (a name, attribute, operator or syntax error) unless it is
+/// `True`/`False`/`None`; plain decimal digits are an int (`00` is 0, `010` is no literal).
+fn fast_path(raw: &str) -> Option<Value> {
+    let first = raw.bytes().next()?;
+    if first.is_ascii_alphabetic() || first == b'_' {
+        let plain = raw.bytes().all(|b| {
+            b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-' | b'/' | b':' | b'@')
+        });
+        if !plain || matches!(raw, "True" | "False" | "None") {
+            return None;
+        }
+        return Some(Value::Str(raw.to_string()));
+    }
+    if raw.bytes().all(|b| b.is_ascii_digit()) {
+        if raw.len() > 1 && first == b'0' {
+            return raw
+                .bytes()
+                .all(|b| b == b'0')
+                .then_some(Value::Int(0))
+                .or(Some(Value::Str(raw.to_string())));
+        }
+        return raw.parse::<i64>().ok().map(Value::Int);
+    }
+    None
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -2,8 +2,8 @@
 //! `--export`), `--host` and `--graph [--vars]`, built from the vars stage.
 
 use crate::error::SourceError;
-use crate::value::{Map, TagStyle, Value};
-use crate::vars::{VarsContext, plain};
+use crate::value::{self, Map, TagStyle, Value};
+use crate::vars::{INTERNAL_VARS, VarsContext, plain};
 use std::collections::HashSet;
 
 /// `--host NAME`: the merged vars of one host.
@@ -22,11 +22,11 @@ pub fn host(
 }
 
 fn host_vars_for_list(vars: &VarsContext, host: &str, export: bool) -> Result<Map, SourceError> {
-    Ok(plain(&if export {
-        vars.host_export_vars(host)?
+    if export {
+        Ok(plain(&vars.host_export_vars(host)?))
     } else {
-        vars.host_vars(host)?
-    }))
+        vars.host_values(host)
+    }
 }
 
 /// `--list` (optionally `--export`, `--yaml`); `limited` restricts the hosts shown.
@@ -53,21 +53,81 @@ pub fn list(
     let mut results = Map::new();
     let mut seen = HashSet::new();
     json_group(vars, "all", &available, export, &mut results, &mut seen)?;
-    let mut hostvars = Map::new();
-    for h in inv.group_hosts("all") {
-        if !available.contains(h.as_str()) {
-            continue;
-        }
-        let hv = host_vars_for_list(vars, &h, export)?;
-        if !hv.is_empty() {
-            hostvars.insert(h, Value::Map(hv));
+    // Written by hand at the top level so that 10k hosts' vars are streamed out one by one
+    // (shared group layers are not copied per host); the bytes are json.dumps(sort_keys,
+    // indent=4) of the whole document.
+    let mut hosts: Vec<String> = inv
+        .group_hosts("all")
+        .into_iter()
+        .filter(|h| available.contains(h.as_str()))
+        .collect();
+    hosts.sort_unstable();
+    let mut keys: Vec<&str> = results
+        .keys()
+        .map(String::as_str)
+        .chain(["_meta"])
+        .collect();
+    keys.sort_unstable();
+    let mut out = String::from("{");
+    for (i, key) in keys.into_iter().enumerate() {
+        out.push_str(if i > 0 { ",\n    " } else { "\n    " });
+        value::json_string(key, &mut out);
+        out.push_str(": ");
+        match results.get(key) {
+            Some(v) => value::write_json_at(v, TagStyle::Tagged, 4, 1, &mut out),
+            None => write_meta(vars, &hosts, export, &mut out)?,
         }
     }
-    let mut meta = Map::new();
-    meta.insert("hostvars".into(), Value::Map(hostvars));
-    meta.insert("profile".into(), Value::str("inventory_legacy"));
-    results.insert("_meta".into(), Value::Map(meta));
-    Ok(Value::Map(results).to_py_json(TagStyle::Tagged))
+    out.push_str("\n}");
+    Ok(out)
+}
+
+/// `"_meta": {"hostvars": {…}, "profile": "inventory_legacy"}` at depth 1.
+fn write_meta(
+    vars: &VarsContext,
+    hosts: &[String],
+    export: bool,
+    out: &mut String,
+) -> Result<(), SourceError> {
+    out.push_str("{\n        \"hostvars\": {");
+    let mut first = true;
+    for h in hosts {
+        let mark = out.len();
+        out.push_str(if first {
+            "\n            "
+        } else {
+            ",\n            "
+        });
+        value::json_string(h, out);
+        out.push_str(": ");
+        let wrote = match (export, vars.host_values_split(h)?) {
+            (false, Some((shared, own))) => value::write_json_overlay(
+                &shared,
+                &own,
+                &INTERNAL_VARS,
+                TagStyle::Tagged,
+                4,
+                3,
+                out,
+            ),
+            _ => {
+                let hv = host_vars_for_list(vars, h, export)?;
+                let any = !hv.is_empty();
+                if any {
+                    value::write_json_at(&Value::Map(hv), TagStyle::Tagged, 4, 3, out);
+                }
+                any
+            }
+        };
+        if wrote {
+            first = false;
+        } else {
+            out.truncate(mark);
+        }
+    }
+    out.push_str(if first { "}" } else { "\n        }" });
+    out.push_str(",\n        \"profile\": \"inventory_legacy\"\n    }");
+    Ok(())
 }
 
 fn json_group(

@@ -8,6 +8,7 @@ use crate::inventory::model::assign;
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 /// Which kind of vars directory.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -29,7 +30,8 @@ impl VarsDir {
 #[derive(Debug, Default)]
 pub struct VarsFiles {
     listings: HashMap<(PathBuf, VarsDir), Option<HashSet<String>>>,
-    loaded: RefCell<HashMap<PathBuf, VarMap>>,
+    /// Each file's, and each directory's combined, variables: loaded once, shared.
+    loaded: RefCell<HashMap<PathBuf, Rc<VarMap>>>,
     pub merge_hashes: bool,
 }
 
@@ -75,7 +77,7 @@ impl VarsFiles {
         base: &Path,
         kind: VarsDir,
         name: &str,
-    ) -> Result<Option<VarMap>, SourceError> {
+    ) -> Result<Option<Rc<VarMap>>, SourceError> {
         if name.starts_with('/') {
             return Ok(None);
         }
@@ -90,30 +92,25 @@ impl VarsFiles {
             return Ok(None);
         };
         let path = base.join(kind.dir_name()).join(found);
-        if path.is_dir() {
+        if let Some(hit) = self.loaded.borrow().get(&path) {
+            return Ok(Some(hit.clone()));
+        }
+        let vars = if path.is_dir() {
             let mut files = Vec::new();
             walk_vars_dir(&path, &mut files);
             let mut out = VarMap::new();
             for f in files {
-                for (k, v) in self.load(&f)? {
+                for (k, v) in crate::yaml::load_vars_file(&f)? {
                     assign(&mut out, &k, v.value, v.origin, self.merge_hashes);
                 }
             }
-            Ok(Some(out))
+            out
         } else {
-            self.load(&path).map(Some)
-        }
-    }
-
-    fn load(&self, path: &Path) -> Result<VarMap, SourceError> {
-        if let Some(v) = self.loaded.borrow().get(path) {
-            return Ok(v.clone());
-        }
-        let vars = crate::yaml::load_vars_file(path)?;
-        self.loaded
-            .borrow_mut()
-            .insert(path.to_path_buf(), vars.clone());
-        Ok(vars)
+            crate::yaml::load_vars_file(&path)?
+        };
+        let vars = Rc::new(vars);
+        self.loaded.borrow_mut().insert(path, vars.clone());
+        Ok(Some(vars))
     }
 }
 

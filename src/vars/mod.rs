@@ -13,7 +13,10 @@ use crate::origin::Origin;
 use crate::value::{Map, Value};
 use files::{VarsDir, VarsFiles};
 use indexmap::IndexMap;
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::path::PathBuf;
+use std::rc::Rc;
 
 /// Which precedence layer set a variable (for `--explain`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -89,6 +92,55 @@ fn remove_internal(vars: &mut HostVars) {
     }
 }
 
+/// A group's group_vars files: one slot per source dir, then the playbook dir.
+type GroupFiles = Rc<Vec<Option<Rc<VarMap>>>>;
+
+/// Where precedence layers are combined: with provenance (`HostVars`) or values only.
+trait Layers {
+    /// Combines one layer in (hash_behaviour `merge` merges dicts, else replaces).
+    fn apply(&mut self, vars: &VarMap, scope: impl Fn() -> Scope, merge: bool);
+    fn remove(&mut self, key: &str);
+}
+
+impl Layers for HostVars {
+    fn apply(&mut self, vars: &VarMap, scope: impl Fn() -> Scope, merge: bool) {
+        for (k, v) in vars {
+            let value = match (merge, self.get(k)) {
+                (true, Some(old)) => merge_values(&old.value, &v.value),
+                _ => v.value.clone(),
+            };
+            self.insert(
+                k.clone(),
+                HostVar {
+                    value,
+                    origin: v.origin.clone(),
+                    scope: scope(),
+                },
+            );
+        }
+    }
+
+    fn remove(&mut self, key: &str) {
+        self.shift_remove(key);
+    }
+}
+
+impl Layers for Map {
+    fn apply(&mut self, vars: &VarMap, _scope: impl Fn() -> Scope, merge: bool) {
+        for (k, v) in vars {
+            let value = match (merge, self.get(k)) {
+                (true, Some(old)) => merge_values(old, &v.value),
+                _ => v.value.clone(),
+            };
+            self.insert(k.clone(), value);
+        }
+    }
+
+    fn remove(&mut self, key: &str) {
+        self.shift_remove(key);
+    }
+}
+
 /// Everything needed to compute any host's variables.
 pub struct VarsContext<'a> {
     pub inv: &'a Inventory,
@@ -99,6 +151,9 @@ pub struct VarsContext<'a> {
     /// The interpreter the implicit localhost gets.
     pub local_python: String,
     files: VarsFiles,
+    group_file_cache: RefCell<HashMap<String, GroupFiles>>,
+    /// Layers 1–6 merged, per set of groups (see `host_values_split`).
+    shared_layers: RefCell<HashMap<String, Rc<Map>>>,
 }
 
 impl<'a> VarsContext<'a> {
@@ -118,6 +173,8 @@ impl<'a> VarsContext<'a> {
             playbook_dir,
             local_python: local_python(),
             files,
+            group_file_cache: RefCell::new(HashMap::new()),
+            shared_layers: RefCell::new(HashMap::new()),
         }
     }
 
@@ -125,44 +182,46 @@ impl<'a> VarsContext<'a> {
         self.inv.sources.iter().filter_map(|s| s.base_dir.as_ref())
     }
 
-    fn combine(&self, acc: &mut HostVars, vars: &VarMap, scope: &Scope) {
-        for (k, v) in vars {
-            let value = match (self.inv.merge_hashes, acc.get(k)) {
-                (true, Some(old)) => merge_values(&old.value, &v.value),
-                _ => v.value.clone(),
-            };
-            acc.shift_remove(k);
-            acc.insert(
-                k.clone(),
-                HostVar {
-                    value,
-                    origin: v.origin.clone(),
-                    scope: scope.clone(),
-                },
-            );
+    /// The group_vars files of `group`, one slot per source dir then the playbook dir, each
+    /// looked up once per run.
+    fn group_files(&self, group: &str) -> Result<GroupFiles, SourceError> {
+        if let Some(hit) = self.group_file_cache.borrow().get(group) {
+            return Ok(hit.clone());
         }
+        let mut slots = Vec::new();
+        for dir in self.source_dirs().chain(self.playbook_dir.iter()) {
+            slots.push(self.files.vars_for(dir, VarsDir::Group, group)?);
+        }
+        let slots = Rc::new(slots);
+        self.group_file_cache
+            .borrow_mut()
+            .insert(group.to_string(), slots.clone());
+        Ok(slots)
     }
 
-    fn group_file_layers(&self, acc: &mut HostVars, groups: &[String]) -> Result<(), SourceError> {
-        // Layers 3/5 per source then layers 4/6 in the playbook dir; `all` first.
+    fn group_file_layers<A: Layers>(
+        &self,
+        acc: &mut A,
+        groups: &[String],
+    ) -> Result<(), SourceError> {
+        // Layers 3/5: for each source dir in order, every group (sorted) — then 4/6, the
+        // playbook dir (the last slot); `all` before the others.
         let has_all = groups.first().is_some_and(|g| g == "all");
         let (all, rest) = if has_all {
             groups.split_at(1)
         } else {
             groups.split_at(0)
         };
+        let dirs = self.source_dirs().count() + usize::from(self.playbook_dir.is_some());
         for names in [all, rest] {
-            for dir in self.source_dirs() {
-                for g in names {
-                    if let Some(v) = self.files.vars_for(dir, VarsDir::Group, g)? {
-                        self.combine(acc, &v, &Scope::GroupFile(g.clone()));
-                    }
-                }
-            }
-            if let Some(dir) = &self.playbook_dir {
-                for g in names {
-                    if let Some(v) = self.files.vars_for(dir, VarsDir::Group, g)? {
-                        self.combine(acc, &v, &Scope::GroupFile(g.clone()));
+            let files: Vec<GroupFiles> = names
+                .iter()
+                .map(|g| self.group_files(g))
+                .collect::<Result<_, _>>()?;
+            for d in 0..dirs {
+                for (g, slots) in names.iter().zip(&files) {
+                    if let Some(Some(v)) = slots.get(d) {
+                        acc.apply(v, || Scope::GroupFile(g.clone()), self.inv.merge_hashes);
                     }
                 }
             }
@@ -170,36 +229,36 @@ impl<'a> VarsContext<'a> {
         Ok(())
     }
 
-    fn host_file_layers(&self, acc: &mut HostVars, host: &str) -> Result<(), SourceError> {
+    fn host_file_layers<A: Layers>(&self, acc: &mut A, host: &str) -> Result<(), SourceError> {
         for dir in self.source_dirs().chain(self.playbook_dir.iter()) {
             if let Some(v) = self.files.vars_for(dir, VarsDir::Host, host)? {
-                self.combine(acc, &v, &Scope::HostFile);
+                acc.apply(&v, || Scope::HostFile, self.inv.merge_hashes);
             }
         }
         Ok(())
     }
 
-    /// The host's variables, layers 1–10 of §8.1, magic names removed. `host` may be an
-    /// implicit localhost name (§9).
-    pub fn host_vars(&self, host: &str) -> Result<HostVars, SourceError> {
-        let mut acc = HostVars::new();
+    /// Layers 1–10 of §8.1 for `host`, lowest first, into `acc`; magic names removed. `host`
+    /// may be an implicit localhost name (§9).
+    fn layer_host<A: Layers>(&self, acc: &mut A, host: &str) -> Result<(), SourceError> {
+        let merge = self.inv.merge_hashes;
         let all = &self.inv.groups["all"];
-        self.combine(&mut acc, &all.vars, &Scope::GroupInline("all".into()));
+        acc.apply(&all.vars, || Scope::GroupInline("all".into()), merge);
         match self.inv.hosts.get(host) {
             Some(h) => {
                 let groups = self.inv.sorted_groups_for_vars(host);
                 for g in &groups {
                     let grp = &self.inv.groups[g];
-                    self.combine(&mut acc, &grp.vars, &Scope::GroupInline(g.clone()));
+                    acc.apply(&grp.vars, || Scope::GroupInline(g.clone()), merge);
                 }
                 let mut with_all = vec!["all".to_string()];
                 with_all.extend(groups);
-                self.group_file_layers(&mut acc, &with_all)?;
-                self.combine(&mut acc, &h.vars, &Scope::HostInline);
+                self.group_file_layers(acc, &with_all)?;
+                acc.apply(&h.vars, || Scope::HostInline, merge);
             }
             None => {
                 // Implicit localhost: all-group vars underneath its own connection vars.
-                self.group_file_layers(&mut acc, &["all".to_string()])?;
+                self.group_file_layers(acc, &["all".to_string()])?;
                 let mut own = VarMap::new();
                 let o = Origin::Implicit("implicit localhost".into());
                 own.insert(
@@ -216,12 +275,70 @@ impl<'a> VarsContext<'a> {
                         origin: o,
                     },
                 );
-                self.combine(&mut acc, &own, &Scope::Implicit);
+                acc.apply(&own, || Scope::Implicit, merge);
             }
         }
-        self.host_file_layers(&mut acc, host)?;
-        self.combine(&mut acc, &self.extra, &Scope::ExtraVars);
-        remove_internal(&mut acc);
+        self.host_file_layers(acc, host)?;
+        acc.apply(&self.extra, || Scope::ExtraVars, merge);
+        for m in INTERNAL_VARS {
+            acc.remove(m);
+        }
+        Ok(())
+    }
+
+    /// The host's variables with where each came from.
+    pub fn host_vars(&self, host: &str) -> Result<HostVars, SourceError> {
+        let mut acc = HostVars::new();
+        self.layer_host(&mut acc, host)?;
+        Ok(acc)
+    }
+
+    /// The host's values as the layers it shares with every host of the same groups (1–6,
+    /// computed once per group set) and its own (7–10); internal names are not removed (see
+    /// `INTERNAL_VARS`). `None` when the parts cannot simply overlay: under
+    /// `hash_behaviour=merge`, and for an implicit localhost.
+    pub fn host_values_split(&self, host: &str) -> Result<Option<(Rc<Map>, Map)>, SourceError> {
+        let Some(h) = self.inv.hosts.get(host) else {
+            return Ok(None);
+        };
+        if self.inv.merge_hashes {
+            return Ok(None);
+        }
+        let groups = self.inv.sorted_groups_for_vars(host);
+        let key = groups.join("\0");
+        let cached = self.shared_layers.borrow().get(&key).cloned();
+        let shared = match cached {
+            Some(m) => m,
+            None => {
+                let mut acc = Map::new();
+                let all = &self.inv.groups["all"];
+                acc.apply(&all.vars, || Scope::GroupInline("all".into()), false);
+                for g in &groups {
+                    acc.apply(
+                        &self.inv.groups[g].vars,
+                        || Scope::GroupInline(g.clone()),
+                        false,
+                    );
+                }
+                let mut with_all = vec!["all".to_string()];
+                with_all.extend(groups);
+                self.group_file_layers(&mut acc, &with_all)?;
+                let m = Rc::new(acc);
+                self.shared_layers.borrow_mut().insert(key, m.clone());
+                m
+            }
+        };
+        let mut own = Map::new();
+        own.apply(&h.vars, || Scope::HostInline, false);
+        self.host_file_layers(&mut own, host)?;
+        own.apply(&self.extra, || Scope::ExtraVars, false);
+        Ok(Some((shared, own)))
+    }
+
+    /// The host's variable values only (what `--list` prints; cheaper than `host_vars`).
+    pub fn host_values(&self, host: &str) -> Result<Map, SourceError> {
+        let mut acc = Map::new();
+        self.layer_host(&mut acc, host)?;
         Ok(acc)
     }
 
@@ -229,7 +346,7 @@ impl<'a> VarsContext<'a> {
     pub fn host_export_vars(&self, host: &str) -> Result<HostVars, SourceError> {
         let mut acc = HostVars::new();
         if let Some(h) = self.inv.hosts.get(host) {
-            self.combine(&mut acc, &h.vars, &Scope::HostInline);
+            acc.apply(&h.vars, || Scope::HostInline, self.inv.merge_hashes);
         }
         self.host_file_layers(&mut acc, host)?;
         remove_internal(&mut acc);
@@ -242,7 +359,11 @@ impl<'a> VarsContext<'a> {
         let Some(grp) = self.inv.groups.get(group) else {
             return Ok(acc);
         };
-        self.combine(&mut acc, &grp.vars, &Scope::GroupInline(group.into()));
+        acc.apply(
+            &grp.vars,
+            || Scope::GroupInline(group.into()),
+            self.inv.merge_hashes,
+        );
         self.group_file_layers(&mut acc, &[group.to_string()])?;
         if grp.priority != 1 {
             acc.insert(
