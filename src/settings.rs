@@ -394,6 +394,21 @@ pub mod defs {
         ["ANSIBLE_VAULT_PASSWORD_FILE"]
     );
     def!(
+        VAULT_IDENTITY_LIST,
+        [("defaults", "vault_identity_list")],
+        ["ANSIBLE_VAULT_IDENTITY_LIST"]
+    );
+    def!(
+        VAULT_IDENTITY,
+        [("defaults", "vault_identity")],
+        ["ANSIBLE_VAULT_IDENTITY"]
+    );
+    def!(
+        ASK_VAULT_PASS,
+        [("defaults", "ask_vault_pass")],
+        ["ANSIBLE_ASK_VAULT_PASS"]
+    );
+    def!(
         INVENTORY_IGNORE,
         [
             ("defaults", "inventory_ignore_extensions"),

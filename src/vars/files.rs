@@ -5,9 +5,11 @@
 use crate::error::SourceError;
 use crate::inventory::VarMap;
 use crate::inventory::model::assign;
+use crate::vault::Vault;
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Which kind of vars directory.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -31,6 +33,8 @@ pub struct VarsFiles {
     listings: HashMap<(PathBuf, VarsDir), Option<HashSet<String>>>,
     loaded: RefCell<HashMap<PathBuf, VarMap>>,
     pub merge_hashes: bool,
+    /// Secrets for vault-encrypted files.
+    pub vault: Arc<Vault>,
 }
 
 const CANDIDATE_SUFFIXES: [&str; 4] = ["", ".yml", ".yaml", ".json"];
@@ -109,7 +113,7 @@ impl VarsFiles {
         if let Some(v) = self.loaded.borrow().get(path) {
             return Ok(v.clone());
         }
-        let vars = crate::yaml::load_vars_file(path)?;
+        let (vars, _) = crate::yaml::load_vars_file_in(path, &self.vault)?;
         self.loaded
             .borrow_mut()
             .insert(path.to_path_buf(), vars.clone());
