@@ -19,7 +19,8 @@ pub enum Value {
     Date(String),
     List(Vec<Value>),
     Map(Map),
-    /// `!vault |` ciphertext, never decrypted by the reader.
+    /// `!vault |` ciphertext: printed encrypted by `--list`/`--host`, decrypted (with a vault
+    /// secret) by `--graph --vars` and by the config builder's lookups.
     Vault(String),
     /// `!unsafe` text (or INI `b'…'`, TOML strings): never templated.
     Unsafe(String),

@@ -444,3 +444,30 @@ fn matches_ansible_inventory_when_installed() {
         );
     }
 }
+
+/// The common real-world shape: `ansible_become_pass: "{{ vault_become_pass }}"`, and vault
+/// plaintext used inside a larger template.
+#[test]
+fn templates_see_the_plaintext() {
+    let inv = inventory();
+    let p = inv.path();
+    let vaulted = read("inline-1.1.yml").replacen("ansible_become_pass", "vault_become_pass", 1);
+    std::fs::write(p.join("hosts.ini"), "t1 ansible_host=192.0.2.30\n").unwrap();
+    std::fs::write(
+        p.join("host_vars/t1.yml"),
+        format!(
+            "ansible_become: true\nansible_become_pass: \"{{{{ vault_become_pass }}}}\"\nansible_user: \"u{{{{ vault_become_pass | length }}}}\"\n{vaulted}"
+        ),
+    )
+    .unwrap();
+    let pf = pass_file();
+    let out = run(p, &resolve_args("t1", &["--vault-password-file", &pf]));
+    assert_eq!(become_password(&out), BECOME_PW);
+    let hops: Json = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(hops[0]["kwargs"]["username"], "u17");
+    // Without a secret the value stays opaque: an error for the host (minijinja's own text
+    // when a filter meets the opaque value).
+    let out = run(p, &["config", "t1"]);
+    assert_eq!(out.rc, 1);
+    assert!(out.stderr.contains("t1: "), "{}", out.stderr);
+}

@@ -90,6 +90,10 @@ impl VarsProvider for HostVarsCache<'_> {
         names.sort();
         names
     }
+
+    fn decrypt_vault(&self, ciphertext: &str) -> Option<String> {
+        self.ctx.vault.decrypt_str(ciphertext).ok()
+    }
 }
 
 /// One host's variables, rendered on access.
