@@ -404,6 +404,11 @@ pub mod defs {
         ["ANSIBLE_VAULT_IDENTITY"]
     );
     def!(
+        VAULT_ID_MATCH,
+        [("defaults", "vault_id_match")],
+        ["ANSIBLE_VAULT_ID_MATCH"]
+    );
+    def!(
         ASK_VAULT_PASS,
         [("defaults", "ask_vault_pass")],
         ["ANSIBLE_ASK_VAULT_PASS"]

@@ -471,3 +471,70 @@ fn templates_see_the_plaintext() {
     assert_eq!(out.rc, 1);
     assert!(out.stderr.contains("t1: "), "{}", out.stderr);
 }
+
+/// A whole inventory file and a whole host_vars file in the 1.2 format (label `ops`).
+#[test]
+fn vaulted_inventory_and_1_2_files() {
+    let ops = format!("ops@{}", fixture("ops-pass.txt").display());
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("host_vars")).unwrap();
+    std::fs::copy(
+        fixture("inventory-1.2-ops.ini"),
+        dir.path().join("hosts.ini"),
+    )
+    .unwrap();
+    let out = run(dir.path(), &["hosts", "all", "--vault-id", &ops]);
+    assert_eq!((out.rc, out.stdout.as_str()), (0, "v1\n"), "{}", out.stderr);
+    std::fs::copy(
+        fixture("host-vars-1.2-ops.yml"),
+        dir.path().join("host_vars/v1.yml"),
+    )
+    .unwrap();
+    let out = run(
+        dir.path(),
+        &[
+            "config",
+            "v1",
+            "--format",
+            "json",
+            "--show-secrets",
+            "--vault-id",
+            &ops,
+        ],
+    );
+    assert_eq!(out.rc, 0, "{}", out.stderr);
+    let cfg: Json = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(cfg["remote_addr"], "192.0.2.40");
+    assert_eq!(cfg["remote_user"], "deploy");
+    assert_eq!(cfg["password"], "hostvars-file-pw");
+    let out = run(dir.path(), &["hosts", "all"]);
+    assert_eq!(out.rc, 1);
+    assert!(
+        out.stderr
+            .contains("Attempting to decrypt but no vault secrets found.")
+    );
+    let out = run(
+        dir.path(),
+        &["hosts", "all", "--vault-password-file", &pass_file()],
+    );
+    assert_eq!(out.rc, 1);
+    assert!(out.stderr.contains("Decryption failed"), "{}", out.stderr);
+}
+
+/// `vault_id_match`: only the secret labelled like the vault is tried. Ansible reads the setting
+/// as an untyped string, so even `False` turns it on (checked against ansible-inventory).
+#[test]
+fn vault_id_match_setting() {
+    let inv = inventory();
+    let ops_as_other = format!("other@{}", fixture("ops-pass.txt").display());
+    let args = resolve_args("db1", &["--vault-id", &ops_as_other]);
+    let out = run(inv.path(), &args);
+    assert_eq!(become_password(&out), OPS_BECOME_PW);
+    for value in ["1", "True", "False"] {
+        let out = run_env(inv.path(), &args, &[("ANSIBLE_VAULT_ID_MATCH", value)]);
+        assert_eq!(out.rc, 1, "{value}");
+        assert!(out.stdout.contains("Decryption failed"), "{}", out.stdout);
+    }
+    let out = run_env(inv.path(), &args, &[("ANSIBLE_VAULT_ID_MATCH", "")]);
+    assert_eq!(become_password(&out), OPS_BECOME_PW);
+}

@@ -210,7 +210,12 @@ fn vault_secrets(args: &GlobalArgs, settings: &Settings) -> Result<Vault> {
     for spec in &specs {
         secrets.push(vault::secrets::load_one(spec, &mut prompt).map_err(anyhow::Error::msg)?);
     }
-    Ok(Vault::new(secrets))
+    // `vault_id_match` has no type in Ansible's config definitions, so any non-empty value,
+    // even `False`, turns it on (verified with ansible-core 2.19.14).
+    let id_match = settings
+        .lookup(&defs::VAULT_ID_MATCH)
+        .is_some_and(|(v, _)| !v.is_empty());
+    Ok(Vault::new(secrets).with_id_match(id_match, &default_label))
 }
 
 fn read_password_file(path: &Path) -> Result<Secret> {

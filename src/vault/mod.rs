@@ -5,7 +5,8 @@
 //! * [`envelope`] parses the text, [`cipher`] decrypts one envelope with one secret,
 //!   [`secrets`] loads secrets from files, scripts and the terminal;
 //! * [`Vault`] holds the secrets of a run and decrypts (and caches) vault texts: secrets whose
-//!   label matches a 1.2 envelope's vault-id are tried first, then the others, in order.
+//!   label matches the envelope's vault-id (1.2; `default` for 1.1) are tried first, then
+//!   the others in order — unless `vault_id_match` is set, which tries only the matching ones.
 
 pub mod cipher;
 pub mod envelope;
@@ -34,6 +35,10 @@ pub enum VaultError {
 #[derive(Default)]
 pub struct Vault {
     secrets: Vec<VaultSecret>,
+    /// `vault_id_match`: only secrets whose label is the envelope's vault-id are tried.
+    id_match: bool,
+    /// The vault-id of a 1.1 envelope (`vault_identity`, `default` unless configured).
+    default_label: Option<String>,
     cache: Mutex<HashMap<String, Result<String, VaultError>>>,
 }
 
@@ -49,8 +54,16 @@ impl Vault {
     pub fn new(secrets: Vec<VaultSecret>) -> Vault {
         Vault {
             secrets,
-            cache: Mutex::default(),
+            ..Vault::default()
         }
+    }
+
+    /// Ansible's `vault_id_match` (only the secrets labelled with the envelope's vault-id are
+    /// tried) and `vault_identity` (the label a 1.1 envelope, which names none, counts as).
+    pub fn with_id_match(mut self, id_match: bool, default_label: &str) -> Vault {
+        self.id_match = id_match;
+        self.default_label = Some(default_label.to_string());
+        self
     }
 
     /// No secrets: every decryption fails with [`VaultError::NoSecrets`].
@@ -68,10 +81,13 @@ impl Vault {
             return Err(VaultError::NoSecrets);
         }
         let env = envelope::parse(text)?;
-        let (matching, others): (Vec<&VaultSecret>, Vec<&VaultSecret>) = self
-            .secrets
-            .iter()
-            .partition(|s| env.vault_id.as_deref() == Some(s.label.as_str()));
+        let label = env
+            .vault_id
+            .as_deref()
+            .unwrap_or(self.default_label.as_deref().unwrap_or(DEFAULT_LABEL));
+        let (matching, others): (Vec<&VaultSecret>, Vec<&VaultSecret>) =
+            self.secrets.iter().partition(|s| s.label == label);
+        let others = if self.id_match { Vec::new() } else { others };
         for secret in matching.into_iter().chain(others) {
             if let Ok(plain) = cipher::decrypt(&env, secret.expose()) {
                 return Ok(plain);

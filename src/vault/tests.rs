@@ -130,3 +130,26 @@ fn malformed_text_is_an_error_not_a_panic() {
     assert!(matches!(e, VaultError::Malformed(_)), "{e}");
     assert!(e.to_string().starts_with("malformed vault data:"), "{e}");
 }
+
+#[test]
+fn vault_id_match_tries_only_the_matching_label() {
+    let text = inline("inline-1.2-ops.yml");
+    let strict = |secrets: &[(&str, &[u8])]| vault(secrets).with_id_match(true, DEFAULT_LABEL);
+    assert_eq!(
+        strict(&[("other", OPS_PASS)]).decrypt(&text),
+        Err(VaultError::NoMatch)
+    );
+    assert!(
+        strict(&[("other", PASS), ("ops", OPS_PASS)])
+            .decrypt(&text)
+            .is_ok()
+    );
+    // A 1.1 envelope counts as the default label.
+    let v11 = inline("inline-1.1.yml");
+    assert!(strict(&[("default", PASS)]).decrypt(&v11).is_ok());
+    assert_eq!(
+        strict(&[("dev", PASS)]).decrypt(&v11),
+        Err(VaultError::NoMatch)
+    );
+    assert!(vault(&[("dev", PASS)]).decrypt(&v11).is_ok());
+}
