@@ -167,7 +167,8 @@ fn expand_user(p: &Path) -> PathBuf {
 }
 
 /// Runs an executable password file; its stripped stdout is the password. stdin and stderr are
-/// the terminal's (a script may prompt), nothing secret goes on its command line.
+/// ours, as in Ansible (a script may prompt on the terminal, and its messages are seen); nothing
+/// secret goes on its command line.
 fn run_script(path: &Path, label: &str) -> Result<Vec<u8>, String> {
     let client = is_client_script(path);
     let mut cmd = Command::new(path);
@@ -176,7 +177,7 @@ fn run_script(path: &Path, label: &str) -> Result<Vec<u8>, String> {
     }
     let out = cmd
         .stdin(Stdio::inherit())
-        .stderr(Stdio::piped())
+        .stderr(Stdio::inherit())
         .stdout(Stdio::piped())
         .output()
         .map_err(|e| {
@@ -185,7 +186,6 @@ fn run_script(path: &Path, label: &str) -> Result<Vec<u8>, String> {
                 path.display()
             )
         })?;
-    let stderr = String::from_utf8_lossy(&out.stderr).trim().to_string();
     if !out.status.success() {
         let code = out
             .status
@@ -193,12 +193,12 @@ fn run_script(path: &Path, label: &str) -> Result<Vec<u8>, String> {
             .map_or_else(|| "signal".to_string(), |c| c.to_string());
         if client && out.status.code() == Some(2) {
             return Err(format!(
-                "Vault password client script {} did not find a secret for vault-id={label}: {stderr}",
+                "Vault password client script {} did not find a secret for vault-id={label}",
                 path.display()
             ));
         }
         return Err(format!(
-            "Vault password script {} returned non-zero ({code}): {stderr}",
+            "Vault password script {} returned non-zero ({code})",
             path.display()
         ));
     }
@@ -272,7 +272,7 @@ mod tests {
         std::fs::write(&fail, "#!/bin/sh\necho oops >&2\nexit 3\n").unwrap();
         std::fs::set_permissions(&fail, std::fs::Permissions::from_mode(0o755)).unwrap();
         let e = load_one(&SecretSpec::file("default", &fail), &mut no_prompt).unwrap_err();
-        assert!(e.contains("returned non-zero (3): oops"), "{e}");
+        assert!(e.ends_with("fail.sh returned non-zero (3)"), "{e}");
 
         let client = dir.path().join("vault-client.sh");
         std::fs::write(
