@@ -336,7 +336,13 @@ fn write_repr(v: &Value, out: &mut String) {
             let _ = write!(out, "{i}");
         }
         Value::Float(f) => out.push_str(&py_float_repr(*f)),
-        Value::Str(s) | Value::Unsafe(s) | Value::Vault(s) => out.push_str(&py_str_repr(s)),
+        Value::Str(s) | Value::Unsafe(s) => out.push_str(&py_str_repr(s)),
+        // ansible-core 2.19's repr of a vault value (never decrypted by repr).
+        Value::Vault(s) => {
+            out.push_str("EncryptedString(ciphertext=");
+            out.push_str(&py_str_repr(s));
+            out.push(')');
+        }
         Value::Date(s) => {
             let parts: Vec<&str> = s.split('-').collect();
             if parts.len() == 3 {
@@ -478,5 +484,11 @@ mod tests {
     fn repr_matches_python() {
         let v = Value::List(vec![Value::str("it's"), Value::Null, Value::Bool(true)]);
         assert_eq!(v.py_repr(), "[\"it's\", None, True]");
+        // Checked with ansible-inventory --graph --vars (a list holding a `!vault` value).
+        let v = Value::List(vec![Value::Vault("$ANSIBLE_VAULT;1.1;AES256\n31\n".into())]);
+        assert_eq!(
+            v.py_repr(),
+            "[EncryptedString(ciphertext='$ANSIBLE_VAULT;1.1;AES256\\n31\\n')]"
+        );
     }
 }
