@@ -30,11 +30,6 @@ fn bad(msg: impl Into<String>) -> EnvelopeError {
 /// The header marker every vault text starts with.
 pub const MARKER: &str = "$ANSIBLE_VAULT";
 
-/// True when `text` (after leading whitespace) starts with the vault marker.
-pub fn is_vault_text(text: &str) -> bool {
-    text.trim_start().starts_with(MARKER)
-}
-
 /// Parses a whole vault text (a vaulted file's content or an inline `!vault` value).
 pub fn parse(text: &str) -> Result<Envelope, EnvelopeError> {
     let mut lines = text.trim().lines();

@@ -12,7 +12,7 @@ pub mod cipher;
 pub mod envelope;
 pub mod secrets;
 
-pub use envelope::{Envelope, EnvelopeError, is_vault_text};
+pub use envelope::{Envelope, EnvelopeError};
 pub use secrets::{DEFAULT_LABEL, SecretSpec, Source, VaultSecret};
 
 use std::collections::HashMap;
