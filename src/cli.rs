@@ -104,6 +104,25 @@ pub struct GlobalArgs {
     #[arg(long = "become-password-file", visible_alias = "become-pass-file", global = true, value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
     pub become_password_file: Option<PathBuf>,
 
+    /// Vault password file (repeatable): its content, or the output of an executable file,
+    /// is a vault secret labelled `default`
+    #[arg(long = "vault-password-file", visible_alias = "vault-pass-file", global = true, value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
+    pub vault_password_files: Vec<PathBuf>,
+
+    /// Vault identity `[LABEL@]SOURCE` (repeatable): SOURCE is a password file, an executable,
+    /// or `prompt`; a 1.2 vault tries the secret with its label first
+    #[arg(long = "vault-id", global = true, value_name = "[LABEL@]SOURCE")]
+    pub vault_ids: Vec<String>,
+
+    /// Ask for the vault password (terminal only)
+    #[arg(
+        short = 'J',
+        long = "ask-vault-pass",
+        visible_alias = "ask-vault-password",
+        global = true
+    )]
+    pub ask_vault_pass: bool,
+
     /// The playbook directory: its group_vars/ and host_vars/ apply (default: the current directory)
     #[arg(long = "playbook-dir", global = true, value_name = "DIR", value_hint = clap::ValueHint::DirPath)]
     pub playbook_dir: Option<PathBuf>,

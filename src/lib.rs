@@ -17,4 +17,5 @@ pub mod stack;
 pub mod transport;
 pub mod value;
 pub mod vars;
+pub mod vault;
 pub mod yaml;

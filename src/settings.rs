@@ -394,6 +394,26 @@ pub mod defs {
         ["ANSIBLE_VAULT_PASSWORD_FILE"]
     );
     def!(
+        VAULT_IDENTITY_LIST,
+        [("defaults", "vault_identity_list")],
+        ["ANSIBLE_VAULT_IDENTITY_LIST"]
+    );
+    def!(
+        VAULT_IDENTITY,
+        [("defaults", "vault_identity")],
+        ["ANSIBLE_VAULT_IDENTITY"]
+    );
+    def!(
+        VAULT_ID_MATCH,
+        [("defaults", "vault_id_match")],
+        ["ANSIBLE_VAULT_ID_MATCH"]
+    );
+    def!(
+        ASK_VAULT_PASS,
+        [("defaults", "ask_vault_pass")],
+        ["ANSIBLE_ASK_VAULT_PASS"]
+    );
+    def!(
         INVENTORY_IGNORE,
         [
             ("defaults", "inventory_ignore_extensions"),

@@ -19,7 +19,8 @@ pub enum Value {
     Date(String),
     List(Vec<Value>),
     Map(Map),
-    /// `!vault |` ciphertext, never decrypted by the reader.
+    /// `!vault |` ciphertext: printed encrypted by `--list`/`--host`, decrypted (with a vault
+    /// secret) by `--graph --vars` and by the config builder's lookups.
     Vault(String),
     /// `!unsafe` text (or INI `b'…'`, TOML strings): never templated.
     Unsafe(String),
@@ -391,7 +392,13 @@ fn write_repr(v: &Value, out: &mut String) {
             let _ = write!(out, "{i}");
         }
         Value::Float(f) => out.push_str(&py_float_repr(*f)),
-        Value::Str(s) | Value::Unsafe(s) | Value::Vault(s) => out.push_str(&py_str_repr(s)),
+        Value::Str(s) | Value::Unsafe(s) => out.push_str(&py_str_repr(s)),
+        // ansible-core 2.19's repr of a vault value (never decrypted by repr).
+        Value::Vault(s) => {
+            out.push_str("EncryptedString(ciphertext=");
+            out.push_str(&py_str_repr(s));
+            out.push(')');
+        }
         Value::Date(s) => {
             let parts: Vec<&str> = s.split('-').collect();
             if parts.len() == 3 {
@@ -533,5 +540,11 @@ mod tests {
     fn repr_matches_python() {
         let v = Value::List(vec![Value::str("it's"), Value::Null, Value::Bool(true)]);
         assert_eq!(v.py_repr(), "[\"it's\", None, True]");
+        // Checked with ansible-inventory --graph --vars (a list holding a `!vault` value).
+        let v = Value::List(vec![Value::Vault("$ANSIBLE_VAULT;1.1;AES256\n31\n".into())]);
+        assert_eq!(
+            v.py_repr(),
+            "[EncryptedString(ciphertext='$ANSIBLE_VAULT;1.1;AES256\\n31\\n')]"
+        );
     }
 }

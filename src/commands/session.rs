@@ -8,8 +8,10 @@ use crate::settings::{Settings, defs};
 use crate::stack::HostSource;
 use crate::vars::VarsContext;
 use crate::vars::provider::HostVarsCache;
+use crate::vault::{self, SecretSpec, Vault};
 use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 pub struct Session {
     pub settings: Settings,
@@ -18,6 +20,8 @@ pub struct Session {
     pub play: PlayContext,
     pub cwd: PathBuf,
     pub args: GlobalArgs,
+    /// The vault secrets of this run (possibly none).
+    pub vault: Arc<Vault>,
 }
 
 impl Session {
@@ -31,14 +35,17 @@ impl Session {
         let merge_hashes = settings
             .lookup(&defs::HASH_BEHAVIOUR)
             .is_some_and(|(v, _)| v.trim() == "merge");
+        let vault = Arc::new(vault_secrets(args, &settings)?);
         let sources = inventory_sources(args, &settings, &cwd);
-        let opts = load_options(&settings, merge_hashes);
+        let mut opts = load_options(&settings, merge_hashes);
+        opts.vault = vault.clone();
         let inv = inventory::load(&sources, &opts)?;
         for w in &inv.warnings {
             eprintln!("[WARNING]: {w}");
         }
-        let extra = crate::vars::extra::parse_extra_vars(&args.extra_vars, &cwd, merge_hashes)
-            .map_err(anyhow::Error::msg)?;
+        let extra =
+            crate::vars::extra::parse_extra_vars(&args.extra_vars, &cwd, merge_hashes, &vault)
+                .map_err(anyhow::Error::msg)?;
         let play = play_context(args)?;
         Ok(Session {
             settings,
@@ -47,6 +54,7 @@ impl Session {
             play,
             cwd,
             args: args.clone(),
+            vault,
         })
     }
 
@@ -73,7 +81,7 @@ impl Session {
                     .or_else(|| Some(self.cwd.clone()))
             });
         let pb = pb.map(|p| std::fs::canonicalize(&p).unwrap_or(p));
-        VarsContext::new(&self.inv, self.extra.clone(), pb)
+        VarsContext::new(&self.inv, self.extra.clone(), pb).with_vault(self.vault.clone())
     }
 }
 
@@ -165,6 +173,57 @@ fn play_context(args: &GlobalArgs) -> Result<PlayContext> {
     })
 }
 
+/// The vault secrets, loaded in Ansible's order: `vault_identity_list`, `--vault-id`,
+/// `--vault-password-file`, `vault_password_file` (ansible.cfg / ANSIBLE_VAULT_PASSWORD_FILE),
+/// `--ask-vault-pass`. A source that cannot be read is an error, as in Ansible.
+fn vault_secrets(args: &GlobalArgs, settings: &Settings) -> Result<Vault> {
+    let default_label = settings
+        .lookup(&defs::VAULT_IDENTITY)
+        .map(|(v, _)| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+        .unwrap_or_else(|| vault::DEFAULT_LABEL.to_string());
+    let mut specs = Vec::new();
+    let from_cfg = settings
+        .lookup_list(&defs::VAULT_IDENTITY_LIST)
+        .map(|(l, _)| l)
+        .unwrap_or_default();
+    for id in from_cfg.iter().chain(&args.vault_ids) {
+        specs.push(SecretSpec::parse(id, &default_label).map_err(anyhow::Error::msg)?);
+    }
+    for file in &args.vault_password_files {
+        specs.push(SecretSpec::file(&default_label, file));
+    }
+    if let Some((file, _)) = settings.lookup_path(&defs::VAULT_PASSWORD_FILE)
+        && !file.as_os_str().is_empty()
+    {
+        specs.push(SecretSpec::file(&default_label, file));
+    }
+    let ask = args.ask_vault_pass
+        || settings
+            .lookup_bool(&defs::ASK_VAULT_PASS)
+            .is_some_and(|(b, _)| b);
+    if ask {
+        specs.push(SecretSpec {
+            label: default_label.clone(),
+            source: vault::Source::Prompt,
+        });
+    }
+    let mut prompt = |text: &str| {
+        prompt_text(text, "use --vault-password-file or --vault-id LABEL@FILE")
+            .map_err(|e| format!("{e:#}"))
+    };
+    let mut secrets = Vec::new();
+    for spec in &specs {
+        secrets.push(vault::secrets::load_one(spec, &mut prompt).map_err(anyhow::Error::msg)?);
+    }
+    // `vault_id_match` has no type in Ansible's config definitions, so any non-empty value,
+    // even `False`, turns it on (verified with ansible-core 2.19.14).
+    let id_match = settings
+        .lookup(&defs::VAULT_ID_MATCH)
+        .is_some_and(|(v, _)| !v.is_empty());
+    Ok(Vault::new(secrets).with_id_match(id_match, &default_label))
+}
+
 fn read_password_file(path: &Path) -> Result<Secret> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read password file {}", path.display()))?;
@@ -174,13 +233,21 @@ fn read_password_file(path: &Path) -> Result<Secret> {
 /// Asks for a password on the terminal, without echo. Never prompts when stdin is not a
 /// terminal or under CI.
 fn prompt_password(prompt: &str) -> Result<Secret> {
+    prompt_text(
+        prompt,
+        "use --connection-password-file / --become-password-file",
+    )
+    .map(Secret::new)
+}
+
+/// Reads one line from the terminal without echo; `hint` says what to use instead when there is
+/// no terminal (stdin not a tty, or `CI` set).
+fn prompt_text(prompt: &str, hint: &str) -> Result<String> {
     use std::io::IsTerminal;
     if !std::io::stdin().is_terminal()
         || std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false")
     {
-        bail!(
-            "cannot ask for a password: not an interactive terminal (use --connection-password-file / --become-password-file)"
-        );
+        bail!("cannot ask for a password: not an interactive terminal ({hint})");
     }
     eprint!("{prompt}");
     let _ = std::process::Command::new("stty").arg("-echo").status();
@@ -189,7 +256,7 @@ fn prompt_password(prompt: &str) -> Result<Secret> {
     let _ = std::process::Command::new("stty").arg("echo").status();
     eprintln!();
     read.context("cannot read the password")?;
-    Ok(Secret::new(line.trim_end_matches(['\n', '\r'])))
+    Ok(line.trim_end_matches(['\n', '\r']).to_string())
 }
 
 /// Hosts for the stack builder, with their variables from the vars stage, rendered on access.

@@ -14,7 +14,9 @@ pub mod yaml_source;
 pub use model::{Group, Host, Inventory, SourceInfo, Var, VarMap};
 
 use crate::error::SourceError;
+use crate::vault::Vault;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// What the loader needs to know beyond the source list (from ansible.cfg / env).
 #[derive(Debug, Clone)]
@@ -29,6 +31,8 @@ pub struct LoadOptions {
     pub yaml_extensions: Vec<String>,
     /// hash_behaviour=merge.
     pub merge_hashes: bool,
+    /// Secrets for vault-encrypted inventory files.
+    pub vault: Arc<Vault>,
 }
 
 impl Default for LoadOptions {
@@ -41,6 +45,7 @@ impl Default for LoadOptions {
             ignore_patterns: Vec::new(),
             yaml_extensions: [".yml", ".yaml", ".json"].map(String::from).to_vec(),
             merge_hashes: false,
+            vault: Arc::new(Vault::none()),
         }
     }
 }
@@ -227,6 +232,7 @@ fn load_file(inv: &mut Inventory, path: &Path, opts: &LoadOptions) -> Result<(),
                     String::from_utf8(b)
                         .map_err(|_| SourceError::new(path, None, "file is not valid UTF-8"))
                 })
+                .and_then(|t| crate::yaml::decrypt_if_vaulted(path, t, &opts.vault))
         })
         .clone()
     };

@@ -4,6 +4,7 @@
 use crate::error::SourceError;
 use crate::value::{self, Map, TagStyle, Value};
 use crate::vars::{INTERNAL_VARS, VarsContext, plain};
+use crate::vault::Vault;
 use std::collections::HashSet;
 
 /// `--host NAME`: the merged vars of one host.
@@ -243,20 +244,24 @@ fn graph_line(item: &str, depth: usize, out: &mut Vec<String>) {
     }
 }
 
-/// `{key = str(value)}` lines, sorted by key. `str()` of a vault value needs its plaintext, so
-/// without vault secrets it is Ansible's fatal error (corpus 10#5).
-fn graph_vars(map: &Map, depth: usize, out: &mut Vec<String>) -> Result<(), SourceError> {
+/// `{key = str(value)}` lines, sorted by key. `str()` of a vault value is its plaintext, so it
+/// is decrypted; without vault secrets that is Ansible's fatal error (corpus 10#5).
+fn graph_vars(
+    map: &Map,
+    vault: &Vault,
+    depth: usize,
+    out: &mut Vec<String>,
+) -> Result<(), SourceError> {
     let mut keys: Vec<&String> = map.keys().collect();
     keys.sort();
     for k in keys {
-        if let Value::Vault(_) = map[k] {
-            return Err(SourceError::new(
-                format!("variable {k}"),
-                None,
-                crate::yaml::NO_VAULT_SECRETS,
-            ));
-        }
-        graph_line(&format!("{{{} = {}}}", k, map[k].py_str()), depth, out);
+        let text = match &map[k] {
+            Value::Vault(ciphertext) => vault
+                .decrypt_str(ciphertext)
+                .map_err(|e| SourceError::new(format!("variable {k}"), None, e.to_string()))?,
+            other => other.py_str(),
+        };
+        graph_line(&format!("{{{k} = {text}}}"), depth, out);
     }
     Ok(())
 }
@@ -301,12 +306,22 @@ fn graph_group(
         for h in &grp.hosts {
             graph_line(h, depth + 1, out);
             if show_vars {
-                graph_vars(&host_vars_for_list(vars, h, opts.export)?, depth + 2, out)?;
+                graph_vars(
+                    &host_vars_for_list(vars, h, opts.export)?,
+                    &vars.vault,
+                    depth + 2,
+                    out,
+                )?;
             }
         }
     }
     if show_vars {
-        graph_vars(&plain(&vars.group_export_vars(name)?), depth + 1, out)?;
+        graph_vars(
+            &plain(&vars.group_export_vars(name)?),
+            &vars.vault,
+            depth + 1,
+            out,
+        )?;
     }
     Ok(())
 }

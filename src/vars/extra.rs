@@ -5,20 +5,27 @@ use crate::inventory::model::assign;
 use crate::inventory::{Var, VarMap};
 use crate::origin::Origin;
 use crate::value::Value;
+use crate::vault::Vault;
 use std::path::Path;
 
 /// Combines every `-e` argument, in order, into one map (hash_behaviour honoured).
-pub fn parse_extra_vars(args: &[String], cwd: &Path, merge: bool) -> Result<VarMap, String> {
+/// A vault-encrypted `@file` is decrypted with `vault`.
+pub fn parse_extra_vars(
+    args: &[String],
+    cwd: &Path,
+    merge: bool,
+    vault: &Vault,
+) -> Result<VarMap, String> {
     let mut out = VarMap::new();
     for arg in args {
-        for (k, v) in parse_one(arg, cwd)? {
+        for (k, v) in parse_one(arg, cwd, vault)? {
             assign(&mut out, &k, v.value, v.origin, merge);
         }
     }
     Ok(out)
 }
 
-fn parse_one(arg: &str, cwd: &Path) -> Result<VarMap, String> {
+fn parse_one(arg: &str, cwd: &Path, vault: &Vault) -> Result<VarMap, String> {
     let origin = Origin::ExtraVars(arg.to_string());
     if let Some(file) = arg.strip_prefix('@') {
         let path = cwd.join(file);
@@ -27,7 +34,9 @@ fn parse_one(arg: &str, cwd: &Path) -> Result<VarMap, String> {
                 "Unable to retrieve file contents\nCould not find or access '{file}'"
             ));
         }
-        return crate::yaml::load_vars_file(&path).map_err(|e| e.to_string());
+        return crate::yaml::load_vars_file_in(&path, vault)
+            .map(|(vars, _)| vars)
+            .map_err(|e| e.to_string());
     }
     if arg.starts_with('/') || arg.starts_with('.') {
         return Err("Please prepend extra_vars filename with '@'".into());
@@ -91,15 +100,26 @@ mod tests {
     #[test]
     fn key_value_words_stay_strings() {
         // mitogen-stack.md §9: `-e ansible_port=2424` is the string "2424".
-        let m =
-            parse_extra_vars(&["ansible_port=2424 a='b c'".into()], Path::new("/"), false).unwrap();
+        let m = parse_extra_vars(
+            &["ansible_port=2424 a='b c'".into()],
+            Path::new("/"),
+            false,
+            &Vault::none(),
+        )
+        .unwrap();
         assert_eq!(m["ansible_port"].value, Value::str("2424"));
         assert_eq!(m["a"].value, Value::str("b c"));
     }
 
     #[test]
     fn later_wins() {
-        let m = parse_extra_vars(&["x=1".into(), "x=2".into()], Path::new("/"), false).unwrap();
+        let m = parse_extra_vars(
+            &["x=1".into(), "x=2".into()],
+            Path::new("/"),
+            false,
+            &Vault::none(),
+        )
+        .unwrap();
         assert_eq!(m["x"].value, Value::str("2"));
     }
 }

@@ -5,10 +5,12 @@
 use crate::error::SourceError;
 use crate::inventory::VarMap;
 use crate::inventory::model::assign;
+use crate::vault::Vault;
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
+use std::sync::Arc;
 
 /// Which kind of vars directory.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -33,6 +35,8 @@ pub struct VarsFiles {
     /// Each file's, and each directory's combined, variables: loaded once, shared.
     loaded: RefCell<HashMap<PathBuf, Rc<VarMap>>>,
     pub merge_hashes: bool,
+    /// Secrets for vault-encrypted files.
+    pub vault: Arc<Vault>,
 }
 
 const CANDIDATE_SUFFIXES: [&str; 4] = ["", ".yml", ".yaml", ".json"];
@@ -100,13 +104,13 @@ impl VarsFiles {
             walk_vars_dir(&path, &mut files);
             let mut out = VarMap::new();
             for f in files {
-                for (k, v) in crate::yaml::load_vars_file(&f)? {
+                for (k, v) in crate::yaml::load_vars_file_in(&f, &self.vault)?.0 {
                     assign(&mut out, &k, v.value, v.origin, self.merge_hashes);
                 }
             }
             out
         } else {
-            crate::yaml::load_vars_file(&path)?
+            crate::yaml::load_vars_file_in(&path, &self.vault)?.0
         };
         let vars = Rc::new(vars);
         self.loaded.borrow_mut().insert(path, vars.clone());

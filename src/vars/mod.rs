@@ -11,12 +11,14 @@ use crate::inventory::model::{LOCALHOST_NAMES, merge_values};
 use crate::inventory::{Inventory, VarMap};
 use crate::origin::Origin;
 use crate::value::{Map, Value};
+use crate::vault::Vault;
 use files::{VarsDir, VarsFiles};
 use indexmap::IndexMap;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::rc::Rc;
+use std::sync::Arc;
 
 /// Which precedence layer set a variable (for `--explain`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -150,6 +152,8 @@ pub struct VarsContext<'a> {
     pub playbook_dir: Option<PathBuf>,
     /// The interpreter the implicit localhost gets.
     pub local_python: String,
+    /// Secrets for vault-encrypted vars files and `!vault` values.
+    pub vault: Arc<Vault>,
     files: VarsFiles,
     group_file_cache: RefCell<HashMap<String, GroupFiles>>,
     /// Layers 1–6 merged, per set of groups (see `host_values_split`).
@@ -172,10 +176,18 @@ impl<'a> VarsContext<'a> {
             extra,
             playbook_dir,
             local_python: local_python(),
+            vault: Arc::new(Vault::none()),
             files,
             group_file_cache: RefCell::new(HashMap::new()),
             shared_layers: RefCell::new(HashMap::new()),
         }
+    }
+
+    /// Decrypt vault-encrypted vars files and `!vault` values with these secrets.
+    pub fn with_vault(mut self, vault: Arc<Vault>) -> Self {
+        self.files.vault = vault.clone();
+        self.vault = vault;
+        self
     }
 
     fn source_dirs(&self) -> impl Iterator<Item = &PathBuf> {

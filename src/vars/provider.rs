@@ -8,6 +8,7 @@ use crate::config::VarLookup;
 use crate::error::SourceError;
 use crate::origin::Origin;
 use crate::value::{Map, Value};
+use crate::vault::{Vault, VaultError};
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -89,6 +90,10 @@ impl VarsProvider for HostVarsCache<'_> {
         names.sort();
         names
     }
+
+    fn decrypt_vault(&self, ciphertext: &str) -> Option<String> {
+        self.ctx.vault.decrypt_str(ciphertext).ok()
+    }
 }
 
 /// One host's variables, rendered on access.
@@ -98,18 +103,53 @@ pub struct RenderedVars<'a> {
 }
 
 impl VarLookup for RenderedVars<'_> {
+    /// The rendered value; a `!vault` value (directly, or what a bare `{{ var }}` template
+    /// gives) is decrypted into its plaintext string. With no secret, or a wrong one, that is
+    /// an error naming the variable (the config builder adds the host).
     fn get(&self, name: &str) -> Result<Option<(Value, Origin)>, String> {
         let (hv, _) = self.cache.vars_of(&self.host).map_err(|e| e.to_string())?;
         let Some(var) = hv.get(name) else {
             return Ok(None);
         };
-        if !template::needs_render(&var.value) {
-            return Ok(Some((var.value.clone(), var.origin.clone())));
-        }
-        match template::render_var(name, &self.host, self.cache) {
-            Ok(Some(v)) => Ok(Some((v, var.origin.clone()))),
-            Ok(None) => Ok(None),
-            Err(e) => Err(format!("{e} (set at {})", var.origin)),
-        }
+        let value = if !template::needs_render(&var.value) {
+            var.value.clone()
+        } else {
+            match template::render_var(name, &self.host, self.cache) {
+                Ok(Some(v)) => v,
+                Ok(None) => return Ok(None),
+                Err(e) => return Err(format!("{e} (set at {})", var.origin)),
+            }
+        };
+        let value = decrypt_deep(value, &self.cache.ctx.vault).map_err(|e| match e {
+            VaultError::NoSecrets => format!(
+                "variable '{name}' (set at {}) is vault-encrypted and no vault secret was given \
+                 (use --vault-password-file, --vault-id or --ask-vault-pass)",
+                var.origin
+            ),
+            e => format!(
+                "variable '{name}' (set at {}) could not be decrypted: {e}",
+                var.origin
+            ),
+        })?;
+        Ok(Some((value, var.origin.clone())))
     }
+}
+
+/// `value` with every `!vault` value in it replaced by its plaintext string.
+fn decrypt_deep(value: Value, vault: &Vault) -> Result<Value, VaultError> {
+    Ok(match value {
+        Value::Vault(ciphertext) => Value::Str(vault.decrypt_str(&ciphertext)?),
+        Value::List(items) => Value::List(
+            items
+                .into_iter()
+                .map(|v| decrypt_deep(v, vault))
+                .collect::<Result<_, _>>()?,
+        ),
+        Value::Map(m) => Value::Map(
+            m.into_iter()
+                .map(|(k, v)| Ok((k, decrypt_deep(v, vault)?)))
+                .collect::<Result<_, VaultError>>()?,
+        ),
+        other => other,
+    })
 }

@@ -26,18 +26,41 @@ use crate::error::SourceError;
 use crate::inventory::{Var, VarMap};
 use crate::origin::Origin;
 use crate::value::Value;
+use crate::vault::Vault;
 use std::path::Path;
 
-/// Reads a file and loads it as YAML; syntax errors carry the path and line.
+/// Reads a file and loads it as YAML; syntax errors carry the path and line. A vault-encrypted
+/// file is refused ([`NO_VAULT_SECRETS`]); [`load_file_with`] decrypts it.
 pub fn load_file(path: &Path) -> Result<Loaded, SourceError> {
-    let bytes = std::fs::read(path).map_err(|e| SourceError::new(path, None, e.to_string()))?;
-    let text = String::from_utf8(bytes)
-        .map_err(|_| SourceError::new(path, None, "file is not valid UTF-8"))?;
+    load_file_with(path, &Vault::none())
+}
+
+/// [`load_file`], decrypting a vault-encrypted file with `vault`'s secrets first.
+pub fn load_file_with(path: &Path, vault: &Vault) -> Result<Loaded, SourceError> {
+    let text = read_text_file(path, vault)?;
     load_text(path, &text)
 }
 
-/// What Ansible says for a vault-encrypted file when no vault secret is configured (stackctl
-/// never decrypts).
+/// A file's text; a vault-encrypted file is decrypted with `vault` (without secrets: Ansible's
+/// [`NO_VAULT_SECRETS`] error; a wrong secret: its "Decryption failed" error), both with the path.
+pub fn read_text_file(path: &Path, vault: &Vault) -> Result<String, SourceError> {
+    let bytes = std::fs::read(path).map_err(|e| SourceError::new(path, None, e.to_string()))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| SourceError::new(path, None, "file is not valid UTF-8"))?;
+    decrypt_if_vaulted(path, text, vault)
+}
+
+/// `text` itself, or its plaintext when it is a whole vault-encrypted file.
+pub fn decrypt_if_vaulted(path: &Path, text: String, vault: &Vault) -> Result<String, SourceError> {
+    if !is_vault_encrypted(&text) {
+        return Ok(text);
+    }
+    vault
+        .decrypt_str(&text)
+        .map_err(|e| SourceError::new(path, None, e.to_string()))
+}
+
+/// What Ansible says for a vault-encrypted file when no vault secret is configured.
 pub const NO_VAULT_SECRETS: &str = "Attempting to decrypt but no vault secrets found.";
 
 /// A whole file encrypted with ansible-vault (`$ANSIBLE_VAULT;1.1;AES256` header).
@@ -113,7 +136,12 @@ pub fn format_warning(path: &Path, w: &YamlError) -> String {
 
 /// [`load_vars_file`] plus the loader's warnings (duplicate keys), each prefixed with the path.
 pub fn load_vars_file_with_warnings(path: &Path) -> Result<(VarMap, Vec<String>), SourceError> {
-    let loaded = load_file(path)?;
+    load_vars_file_in(path, &Vault::none())
+}
+
+/// [`load_vars_file_with_warnings`], decrypting a vault-encrypted file with `vault`.
+pub fn load_vars_file_in(path: &Path, vault: &Vault) -> Result<(VarMap, Vec<String>), SourceError> {
+    let loaded = load_file_with(path, vault)?;
     let warnings = loaded
         .warnings
         .iter()

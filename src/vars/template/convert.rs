@@ -9,7 +9,8 @@ use minijinja::{Error, ErrorKind, Value as MjValue};
 const MAX_NEST: usize = 128;
 
 /// Our value as a minijinja value. Unsafe and date values become plain strings (the text is
-/// never rendered again); vault values stay opaque.
+/// never rendered again); vault values become their plaintext when the vault secrets open them,
+/// else stay opaque.
 pub(crate) fn to_mj(v: &Value) -> MjValue {
     match v {
         Value::Null => MjValue::from(()),
@@ -19,7 +20,10 @@ pub(crate) fn to_mj(v: &Value) -> MjValue {
         Value::Str(s) | Value::Unsafe(s) | Value::Date(s) => MjValue::from(s.as_str()),
         Value::List(items) => MjValue::from(items.iter().map(to_mj).collect::<Vec<_>>()),
         Value::Map(m) => map_to_mj(m),
-        Value::Vault(s) => MjValue::from_object(VaultObj(s.clone())),
+        Value::Vault(s) => match super::decrypt_vault(s) {
+            Some(plain) => MjValue::from(plain),
+            None => MjValue::from_object(VaultObj(s.clone())),
+        },
     }
 }
 
@@ -93,7 +97,7 @@ fn py_str_at(v: &MjValue, depth: usize) -> Result<String, Error> {
     if v.downcast_object_ref::<VaultObj>().is_some() {
         return Err(Error::new(
             ErrorKind::InvalidOperation,
-            "a vault-encrypted value cannot be used inside a larger template (it is not decrypted)",
+            "a vault-encrypted value cannot be used inside a larger template: no vault secret given decrypts it",
         ));
     }
     match v.kind() {

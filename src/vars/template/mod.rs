@@ -8,7 +8,8 @@
 //! * A template whose whole output is one expression returns that expression's native value
 //!   (`"{{ 2200 + 22 }}"` → `2202`); anything else is text (Ansible 2.19 behaviour).
 //! * `!unsafe` values and vault values are never rendered; text read from an unsafe value is not
-//!   rendered again.
+//!   rendered again. A vault value is used as its plaintext when the vault secrets open it,
+//!   otherwise it can only be passed through whole.
 
 mod convert;
 mod filters;
@@ -32,6 +33,11 @@ pub trait VarsProvider {
     /// Group names of `host` (Ansible's `group_names`: sorted, without `all`). Note that
     /// ansible-core 2.19 does list `ungrouped` for a host in no other group.
     fn group_names(&self, host: &str) -> Vec<String>;
+    /// The plaintext of a `!vault` value when the run's vault secrets open it; `None` keeps the
+    /// value opaque (it may then only be passed through whole, never put into text).
+    fn decrypt_vault(&self, _ciphertext: &str) -> Option<String> {
+        None
+    }
 }
 
 /// A failed render: which variable (when known) and why.
@@ -180,6 +186,11 @@ fn with_provider<R>(f: impl FnOnce(&dyn VarsProvider) -> R) -> Option<R> {
     // SAFETY: see `with_call`: the state (and so the pointer) only exists while the borrowed
     // provider is alive. No RefCell borrow is held while the provider runs.
     Some(f(unsafe { &*ptr }))
+}
+
+/// The plaintext of a vault value, if the current call's provider can decrypt it.
+fn decrypt_vault(ciphertext: &str) -> Option<String> {
+    with_provider(|p| p.decrypt_vault(ciphertext)).flatten()
 }
 
 /// The unrendered variables of `host`, cached for the call.
@@ -429,7 +440,7 @@ fn render_str(source: &str, host: &str) -> Result<Value, TemplateError> {
         .any(|v| v.downcast_object_ref::<objects::VaultObj>().is_some())
     {
         return Err(TemplateError::new(
-            "a vault-encrypted value cannot be part of a larger text (stackctl does not decrypt it here)",
+            "a vault-encrypted value cannot be part of a larger text: no vault secret given decrypts it",
         ));
     }
     // Jinja drops one trailing newline of the source; Ansible puts it back on text results
