@@ -111,6 +111,27 @@ pub struct GlobalArgs {
     /// More output (repeat for more)
     #[arg(short = 'v', long = "verbose", global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
+
+    /// When to style table output: auto (a terminal and NO_COLOR unset), always, never
+    #[arg(
+        long = "color",
+        global = true,
+        value_enum,
+        value_name = "WHEN",
+        default_value_t
+    )]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum ColorChoice {
+    /// Style when stdout is a terminal and NO_COLOR is unset or empty
+    #[default]
+    Auto,
+    /// Always style
+    Always,
+    /// Never style
+    Never,
 }
 
 #[derive(Debug, Subcommand)]
@@ -123,6 +144,14 @@ pub enum Command {
     Config(ConfigArgs),
     /// Show the connection stack (hops) that reaches a host
     Resolve(ResolveArgs),
+    /// Draw the connection tree of the selected hosts: which bastions and become accounts serve
+    /// which targets
+    Graph(GraphArgs),
+    /// Write an OpenSSH client config (Host blocks with ProxyJump) for hosts reached by ssh only
+    SshConfig(SshConfigArgs),
+    /// Regenerate the checked-in completion scripts or man pages (for maintainers)
+    #[command(hide = true)]
+    Generate(GenerateArgs),
 }
 
 #[derive(Debug, Args)]
@@ -227,4 +256,56 @@ pub struct ResolveArgs {
     /// Show passwords instead of ********
     #[arg(long)]
     pub show_secrets: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum GraphFormat {
+    /// An indented tree for people
+    #[default]
+    Text,
+    /// Graphviz DOT (render with `dot -Tsvg`)
+    Dot,
+}
+
+#[derive(Debug, Args)]
+pub struct GraphArgs {
+    /// Host pattern selecting the targets (default: all)
+    #[arg(
+        value_name = "PATTERN",
+        default_value = "all",
+        allow_hyphen_values = true
+    )]
+    pub pattern: String,
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: GraphFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct SshConfigArgs {
+    /// Host pattern selecting the targets (default: all)
+    #[arg(
+        value_name = "PATTERN",
+        default_value = "all",
+        allow_hyphen_values = true
+    )]
+    pub pattern: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GenerateWhat {
+    /// Shell completion scripts (static and dynamic) for bash, zsh, fish, elvish, PowerShell
+    Completions,
+    /// Man pages: stackctl.1, one page per subcommand, stackctl-variables.7
+    Man,
+}
+
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// What to generate
+    #[arg(value_enum)]
+    pub what: GenerateWhat,
+    /// Directory to write into (created if missing)
+    #[arg(value_name = "DIR", value_hint = clap::ValueHint::DirPath)]
+    pub dir: PathBuf,
 }

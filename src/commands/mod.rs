@@ -1,10 +1,13 @@
 //! One small file per subcommand, wiring the pipeline stages together.
 
 pub mod config;
+pub mod graph;
 pub mod hosts;
 pub mod inventory;
 pub mod resolve;
 pub mod session;
+pub mod ssh_config;
+pub mod targets;
 
 use crate::cli::{Cli, Command};
 
@@ -15,5 +18,8 @@ pub fn run(cli: &Cli) -> anyhow::Result<i32> {
         Command::Hosts(a) => hosts::run(&cli.global, a),
         Command::Config(a) => config::run(&cli.global, a),
         Command::Resolve(a) => resolve::run(&cli.global, a),
+        Command::Graph(a) => graph::run(&cli.global, a),
+        Command::SshConfig(a) => ssh_config::run(&cli.global, a),
+        Command::Generate(a) => crate::generate::run(a),
     }
 }

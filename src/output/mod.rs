@@ -2,7 +2,9 @@
 //! (comfy-table), stable JSON/YAML shapes for scripts, secret redaction.
 
 pub mod config;
+pub mod graph;
 pub mod inventory;
+pub mod ssh_config;
 pub mod stack;
 
 use crate::value::Value;
