@@ -13,6 +13,7 @@ use crate::cli::{Cli, Command};
 
 /// Runs the parsed command line; returns the process exit status.
 pub fn run(cli: &Cli) -> anyhow::Result<i32> {
+    crate::output::set_color(cli.global.color);
     match &cli.command {
         Command::Inventory(a) => inventory::run(&cli.global, a),
         Command::Hosts(a) => hosts::run(&cli.global, a),
