@@ -26,7 +26,6 @@ pub fn command() -> clap::Command {
         ("ssh-config", "pattern", 'p'),
         ("inventory", "host", 'h'),
         ("inventory", "graph", 'g'),
-        ("inventory", "group", 'g'),
     ] {
         if cmd.find_subcommand(sub).is_none() {
             continue;

@@ -151,6 +151,31 @@ fn quote(v: &str) -> String {
     }
 }
 
+/// Keywords OpenSSH accumulates instead of keeping the first value.
+const CUMULATIVE: [&str; 7] = [
+    "identityfile",
+    "certificatefile",
+    "localforward",
+    "remoteforward",
+    "dynamicforward",
+    "sendenv",
+    "setenv",
+];
+
+/// `-L`/`-R` `[bind:]port:host:hostport` as the config's `[bind:]port host:hostport`; `-D` and
+/// `-R [bind:]port` (a remote dynamic forward) are kept as they are.
+fn forward(flag: &str, spec: &str) -> Option<String> {
+    if flag == "-D" {
+        return Some(spec.to_string());
+    }
+    let parts: Vec<&str> = spec.rsplitn(3, ':').collect();
+    match parts.as_slice() {
+        [hostport, host, listen] if !host.is_empty() => Some(format!("{listen} {host}:{hostport}")),
+        _ if flag == "-R" && !spec.contains('/') && !spec.contains(':') => Some(spec.to_string()),
+        _ => None,
+    }
+}
+
 struct Lines {
     lines: Vec<String>,
     keys: Vec<(String, String)>,
@@ -160,6 +185,16 @@ impl Lines {
     /// Adds `Key value` unless the key is already set (OpenSSH keeps the first value).
     fn set(&mut self, key: &str, value: &str, from_args: bool) {
         let lower = key.to_ascii_lowercase();
+        if CUMULATIVE.contains(&lower.as_str()) {
+            // Forwards take two words; the others one (quoted when it has spaces).
+            let v = if lower.ends_with("forward") {
+                value.to_string()
+            } else {
+                quote(value)
+            };
+            self.lines.push(format!("{key} {v}"));
+            return;
+        }
         if let Some((_, old)) = self.keys.iter().find(|(k, _)| *k == lower) {
             if from_args && old != value {
                 self.lines.push(format!(
@@ -288,24 +323,48 @@ fn translate_args(words: &[String], l: &mut Lines) {
             "-q" => l.set("LogLevel", "QUIET", true),
             "-T" => l.set("RequestTTY", "no", true),
             "-t" => l.set("RequestTTY", "yes", true),
-            "-i" | "-p" | "-l" | "-J" | "-F" | "-c" | "-m" | "-b" => {
+            "-L" | "-R" | "-D" => {
                 let key = match w {
-                    "-i" => Some("IdentityFile"),
-                    "-p" => Some("Port"),
-                    "-l" => Some("User"),
-                    "-J" => Some("ProxyJump"),
-                    "-c" => Some("Ciphers"),
-                    "-m" => Some("MACs"),
-                    "-b" => Some("BindAddress"),
-                    _ => None,
+                    "-L" => "LocalForward",
+                    "-R" => "RemoteForward",
+                    _ => "DynamicForward",
                 };
-                match (key, next) {
-                    (Some(k), Some(v)) => l.set(k, v, true),
-                    _ => l.lines.push(format!(
+                match next.and_then(|spec| forward(w, spec)) {
+                    Some(v) => l.set(key, &v, true),
+                    None => l.lines.push(format!(
                         "# ssh_args {w} {}: not translated",
                         next.unwrap_or("")
                     )),
                 }
+                i += 1;
+            }
+            "-i" | "-p" | "-l" | "-J" | "-c" | "-m" | "-b" | "-S" | "-e" | "-I" | "-w" => {
+                let key = match w {
+                    "-i" => "IdentityFile",
+                    "-p" => "Port",
+                    "-l" => "User",
+                    "-J" => "ProxyJump",
+                    "-c" => "Ciphers",
+                    "-m" => "MACs",
+                    "-b" => "BindAddress",
+                    "-S" => "ControlPath",
+                    "-e" => "EscapeChar",
+                    "-I" => "PKCS11Provider",
+                    _ => "Tunnel",
+                };
+                match next {
+                    Some(v) => l.set(key, v, true),
+                    None => l
+                        .lines
+                        .push(format!("# ssh_args {w} without a value: ignored")),
+                }
+                i += 1;
+            }
+            "-F" | "-E" | "-O" | "-Q" | "-W" | "-B" => {
+                l.lines.push(format!(
+                    "# ssh_args {w} {}: no ssh_config equivalent, not translated",
+                    next.unwrap_or("")
+                ));
                 i += 1;
             }
             other => l.lines.push(format!(
