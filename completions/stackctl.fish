@@ -47,166 +47,13 @@ complete -c stackctl -n "__fish_stackctl_needs_command" -s K -l ask-become-pass 
 complete -c stackctl -n "__fish_stackctl_needs_command" -s v -l verbose -d 'More output (repeat for more)'
 complete -c stackctl -n "__fish_stackctl_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c stackctl -n "__fish_stackctl_needs_command" -s V -l version -d 'Print version'
-complete -c stackctl -n "__fish_stackctl_needs_command" -f -a "generate" -d 'Regenerate the checked-in completion scripts or man pages (for maintainers)'
-complete -c stackctl -n "__fish_stackctl_needs_command" -f -a "resolve" -d 'Show the connection stack (hops) that reaches a host'
-complete -c stackctl -n "__fish_stackctl_needs_command" -f -a "config" -d 'Show a host\'s connection config dict (Ansible-named keys)'
+complete -c stackctl -n "__fish_stackctl_needs_command" -f -a "inventory" -d 'Show the inventory as ansible-inventory does (--list, --host, --graph)'
 complete -c stackctl -n "__fish_stackctl_needs_command" -f -a "hosts" -d 'List the hosts a pattern selects, one per line, in Ansible\'s order'
+complete -c stackctl -n "__fish_stackctl_needs_command" -f -a "config" -d 'Show a host\'s connection config dict (Ansible-named keys)'
+complete -c stackctl -n "__fish_stackctl_needs_command" -f -a "resolve" -d 'Show the connection stack (hops) that reaches a host'
 complete -c stackctl -n "__fish_stackctl_needs_command" -f -a "graph" -d 'Draw the connection tree of the selected hosts: which bastions and become accounts serve which targets'
 complete -c stackctl -n "__fish_stackctl_needs_command" -f -a "ssh-config" -d 'Write an OpenSSH client config (Host blocks with ProxyJump) for hosts reached by ssh only'
-complete -c stackctl -n "__fish_stackctl_needs_command" -f -a "inventory" -d 'Show the inventory as ansible-inventory does (--list, --host, --graph)'
 complete -c stackctl -n "__fish_stackctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c stackctl -n "__fish_stackctl_using_subcommand generate" -s i -l inventory -d 'Inventory source: a file, a directory, an executable script, or a host list `a,b,` (repeatable; default from ANSIBLE_INVENTORY, ansible.cfg `inventory`, /etc/ansible/hosts)' -r -F
-complete -c stackctl -n "__fish_stackctl_using_subcommand generate" -s e -l extra-vars -d 'Extra variables: `key=value` words, JSON/YAML text, or `@FILE` (repeatable, later wins)' -r
-complete -c stackctl -n "__fish_stackctl_using_subcommand generate" -s u -l user -d 'Connect as this user (host variables win, as in Ansible)' -r
-complete -c stackctl -n "__fish_stackctl_using_subcommand generate" -l become-method -d 'Privilege escalation method (sudo, su, doas …)' -r
-complete -c stackctl -n "__fish_stackctl_using_subcommand generate" -l become-user -d 'Become this user' -r
-complete -c stackctl -n "__fish_stackctl_using_subcommand generate" -s c -l connection -d 'Connection type (ssh, local, docker …)' -r
-complete -c stackctl -n "__fish_stackctl_using_subcommand generate" -l private-key -l key-file -d 'Private key file for ssh connections' -r -F
-complete -c stackctl -n "__fish_stackctl_using_subcommand generate" -s T -l timeout -d 'Connection timeout in seconds' -r
-complete -c stackctl -n "__fish_stackctl_using_subcommand generate" -l ssh-common-args -d 'Arguments added to every ssh, sftp and scp command line' -r
-complete -c stackctl -n "__fish_stackctl_using_subcommand generate" -l ssh-extra-args -d 'Arguments added to ssh command lines only' -r
-complete -c stackctl -n "__fish_stackctl_using_subcommand generate" -l connection-password-file -l conn-pass-file -d 'Read the connection password from this file\'s first line' -r -F
-complete -c stackctl -n "__fish_stackctl_using_subcommand generate" -l become-password-file -l become-pass-file -d 'Read the become password from this file\'s first line' -r -F
-complete -c stackctl -n "__fish_stackctl_using_subcommand generate" -l playbook-dir -d 'The playbook directory: its group_vars/ and host_vars/ apply (default: the current directory)' -r -f -a "(__fish_complete_directories)"
-complete -c stackctl -n "__fish_stackctl_using_subcommand generate" -l color -d 'When to style table output: auto (a terminal and NO_COLOR unset), always, never' -r -f -a "auto\t'Style when stdout is a terminal and NO_COLOR is unset or empty'
-always\t'Always style'
-never\t'Never style'"
-complete -c stackctl -n "__fish_stackctl_using_subcommand generate" -s l -l limit -d 'Further limit the selected hosts with a pattern (`@FILE` reads patterns from a file)' -r
-complete -c stackctl -n "__fish_stackctl_using_subcommand generate" -s b -l become -d 'Run operations with become'
-complete -c stackctl -n "__fish_stackctl_using_subcommand generate" -s k -l ask-pass -d 'Ask for the connection password (terminal only)'
-complete -c stackctl -n "__fish_stackctl_using_subcommand generate" -s K -l ask-become-pass -d 'Ask for the become password (terminal only)'
-complete -c stackctl -n "__fish_stackctl_using_subcommand generate" -s v -l verbose -d 'More output (repeat for more)'
-complete -c stackctl -n "__fish_stackctl_using_subcommand generate" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c stackctl -n "__fish_stackctl_using_subcommand generate" -s V -l version -d 'Print version'
-complete -c stackctl -n "__fish_stackctl_using_subcommand resolve" -l format -d 'Output format' -r -f -a "table\t'A table per hop for people'
-json\t'stackctl\'s stable JSON shape'
-yaml\t'stackctl\'s stable YAML shape'
-mitogen\t'The list of hop dicts exactly as Mitogen builds it'"
-complete -c stackctl -n "__fish_stackctl_using_subcommand resolve" -s i -l inventory -d 'Inventory source: a file, a directory, an executable script, or a host list `a,b,` (repeatable; default from ANSIBLE_INVENTORY, ansible.cfg `inventory`, /etc/ansible/hosts)' -r -F
-complete -c stackctl -n "__fish_stackctl_using_subcommand resolve" -s e -l extra-vars -d 'Extra variables: `key=value` words, JSON/YAML text, or `@FILE` (repeatable, later wins)' -r
-complete -c stackctl -n "__fish_stackctl_using_subcommand resolve" -s u -l user -d 'Connect as this user (host variables win, as in Ansible)' -r
-complete -c stackctl -n "__fish_stackctl_using_subcommand resolve" -l become-method -d 'Privilege escalation method (sudo, su, doas …)' -r
-complete -c stackctl -n "__fish_stackctl_using_subcommand resolve" -l become-user -d 'Become this user' -r
-complete -c stackctl -n "__fish_stackctl_using_subcommand resolve" -s c -l connection -d 'Connection type (ssh, local, docker …)' -r
-complete -c stackctl -n "__fish_stackctl_using_subcommand resolve" -l private-key -l key-file -d 'Private key file for ssh connections' -r -F
-complete -c stackctl -n "__fish_stackctl_using_subcommand resolve" -s T -l timeout -d 'Connection timeout in seconds' -r
-complete -c stackctl -n "__fish_stackctl_using_subcommand resolve" -l ssh-common-args -d 'Arguments added to every ssh, sftp and scp command line' -r
-complete -c stackctl -n "__fish_stackctl_using_subcommand resolve" -l ssh-extra-args -d 'Arguments added to ssh command lines only' -r
-complete -c stackctl -n "__fish_stackctl_using_subcommand resolve" -l connection-password-file -l conn-pass-file -d 'Read the connection password from this file\'s first line' -r -F
-complete -c stackctl -n "__fish_stackctl_using_subcommand resolve" -l become-password-file -l become-pass-file -d 'Read the become password from this file\'s first line' -r -F
-complete -c stackctl -n "__fish_stackctl_using_subcommand resolve" -l playbook-dir -d 'The playbook directory: its group_vars/ and host_vars/ apply (default: the current directory)' -r -f -a "(__fish_complete_directories)"
-complete -c stackctl -n "__fish_stackctl_using_subcommand resolve" -l color -d 'When to style table output: auto (a terminal and NO_COLOR unset), always, never' -r -f -a "auto\t'Style when stdout is a terminal and NO_COLOR is unset or empty'
-always\t'Always style'
-never\t'Never style'"
-complete -c stackctl -n "__fish_stackctl_using_subcommand resolve" -s l -l limit -d 'Further limit the selected hosts with a pattern (`@FILE` reads patterns from a file)' -r
-complete -c stackctl -n "__fish_stackctl_using_subcommand resolve" -l show-secrets -d 'Show passwords instead of ********'
-complete -c stackctl -n "__fish_stackctl_using_subcommand resolve" -s b -l become -d 'Run operations with become'
-complete -c stackctl -n "__fish_stackctl_using_subcommand resolve" -s k -l ask-pass -d 'Ask for the connection password (terminal only)'
-complete -c stackctl -n "__fish_stackctl_using_subcommand resolve" -s K -l ask-become-pass -d 'Ask for the become password (terminal only)'
-complete -c stackctl -n "__fish_stackctl_using_subcommand resolve" -s v -l verbose -d 'More output (repeat for more)'
-complete -c stackctl -n "__fish_stackctl_using_subcommand resolve" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c stackctl -n "__fish_stackctl_using_subcommand resolve" -s V -l version -d 'Print version'
-complete -c stackctl -n "__fish_stackctl_using_subcommand config" -l format -d 'Output format' -r -f -a "table\t'A table for people'
-json\t'JSON for scripts'
-yaml\t'YAML for scripts'"
-complete -c stackctl -n "__fish_stackctl_using_subcommand config" -s i -l inventory -d 'Inventory source: a file, a directory, an executable script, or a host list `a,b,` (repeatable; default from ANSIBLE_INVENTORY, ansible.cfg `inventory`, /etc/ansible/hosts)' -r -F
-complete -c stackctl -n "__fish_stackctl_using_subcommand config" -s e -l extra-vars -d 'Extra variables: `key=value` words, JSON/YAML text, or `@FILE` (repeatable, later wins)' -r
-complete -c stackctl -n "__fish_stackctl_using_subcommand config" -s u -l user -d 'Connect as this user (host variables win, as in Ansible)' -r
-complete -c stackctl -n "__fish_stackctl_using_subcommand config" -l become-method -d 'Privilege escalation method (sudo, su, doas …)' -r
-complete -c stackctl -n "__fish_stackctl_using_subcommand config" -l become-user -d 'Become this user' -r
-complete -c stackctl -n "__fish_stackctl_using_subcommand config" -s c -l connection -d 'Connection type (ssh, local, docker …)' -r
-complete -c stackctl -n "__fish_stackctl_using_subcommand config" -l private-key -l key-file -d 'Private key file for ssh connections' -r -F
-complete -c stackctl -n "__fish_stackctl_using_subcommand config" -s T -l timeout -d 'Connection timeout in seconds' -r
-complete -c stackctl -n "__fish_stackctl_using_subcommand config" -l ssh-common-args -d 'Arguments added to every ssh, sftp and scp command line' -r
-complete -c stackctl -n "__fish_stackctl_using_subcommand config" -l ssh-extra-args -d 'Arguments added to ssh command lines only' -r
-complete -c stackctl -n "__fish_stackctl_using_subcommand config" -l connection-password-file -l conn-pass-file -d 'Read the connection password from this file\'s first line' -r -F
-complete -c stackctl -n "__fish_stackctl_using_subcommand config" -l become-password-file -l become-pass-file -d 'Read the become password from this file\'s first line' -r -F
-complete -c stackctl -n "__fish_stackctl_using_subcommand config" -l playbook-dir -d 'The playbook directory: its group_vars/ and host_vars/ apply (default: the current directory)' -r -f -a "(__fish_complete_directories)"
-complete -c stackctl -n "__fish_stackctl_using_subcommand config" -l color -d 'When to style table output: auto (a terminal and NO_COLOR unset), always, never' -r -f -a "auto\t'Style when stdout is a terminal and NO_COLOR is unset or empty'
-always\t'Always style'
-never\t'Never style'"
-complete -c stackctl -n "__fish_stackctl_using_subcommand config" -s l -l limit -d 'Further limit the selected hosts with a pattern (`@FILE` reads patterns from a file)' -r
-complete -c stackctl -n "__fish_stackctl_using_subcommand config" -l explain -d 'Show where every value came from (file:line, group, -e, flag, ansible.cfg, env, default)'
-complete -c stackctl -n "__fish_stackctl_using_subcommand config" -l show-secrets -d 'Show passwords instead of ********'
-complete -c stackctl -n "__fish_stackctl_using_subcommand config" -s b -l become -d 'Run operations with become'
-complete -c stackctl -n "__fish_stackctl_using_subcommand config" -s k -l ask-pass -d 'Ask for the connection password (terminal only)'
-complete -c stackctl -n "__fish_stackctl_using_subcommand config" -s K -l ask-become-pass -d 'Ask for the become password (terminal only)'
-complete -c stackctl -n "__fish_stackctl_using_subcommand config" -s v -l verbose -d 'More output (repeat for more)'
-complete -c stackctl -n "__fish_stackctl_using_subcommand config" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c stackctl -n "__fish_stackctl_using_subcommand config" -s V -l version -d 'Print version'
-complete -c stackctl -n "__fish_stackctl_using_subcommand hosts" -l format -d 'Output format' -r -f -a "lines\t'One name per line'
-json\t'A JSON list'"
-complete -c stackctl -n "__fish_stackctl_using_subcommand hosts" -s i -l inventory -d 'Inventory source: a file, a directory, an executable script, or a host list `a,b,` (repeatable; default from ANSIBLE_INVENTORY, ansible.cfg `inventory`, /etc/ansible/hosts)' -r -F
-complete -c stackctl -n "__fish_stackctl_using_subcommand hosts" -s e -l extra-vars -d 'Extra variables: `key=value` words, JSON/YAML text, or `@FILE` (repeatable, later wins)' -r
-complete -c stackctl -n "__fish_stackctl_using_subcommand hosts" -s u -l user -d 'Connect as this user (host variables win, as in Ansible)' -r
-complete -c stackctl -n "__fish_stackctl_using_subcommand hosts" -l become-method -d 'Privilege escalation method (sudo, su, doas …)' -r
-complete -c stackctl -n "__fish_stackctl_using_subcommand hosts" -l become-user -d 'Become this user' -r
-complete -c stackctl -n "__fish_stackctl_using_subcommand hosts" -s c -l connection -d 'Connection type (ssh, local, docker …)' -r
-complete -c stackctl -n "__fish_stackctl_using_subcommand hosts" -l private-key -l key-file -d 'Private key file for ssh connections' -r -F
-complete -c stackctl -n "__fish_stackctl_using_subcommand hosts" -s T -l timeout -d 'Connection timeout in seconds' -r
-complete -c stackctl -n "__fish_stackctl_using_subcommand hosts" -l ssh-common-args -d 'Arguments added to every ssh, sftp and scp command line' -r
-complete -c stackctl -n "__fish_stackctl_using_subcommand hosts" -l ssh-extra-args -d 'Arguments added to ssh command lines only' -r
-complete -c stackctl -n "__fish_stackctl_using_subcommand hosts" -l connection-password-file -l conn-pass-file -d 'Read the connection password from this file\'s first line' -r -F
-complete -c stackctl -n "__fish_stackctl_using_subcommand hosts" -l become-password-file -l become-pass-file -d 'Read the become password from this file\'s first line' -r -F
-complete -c stackctl -n "__fish_stackctl_using_subcommand hosts" -l playbook-dir -d 'The playbook directory: its group_vars/ and host_vars/ apply (default: the current directory)' -r -f -a "(__fish_complete_directories)"
-complete -c stackctl -n "__fish_stackctl_using_subcommand hosts" -l color -d 'When to style table output: auto (a terminal and NO_COLOR unset), always, never' -r -f -a "auto\t'Style when stdout is a terminal and NO_COLOR is unset or empty'
-always\t'Always style'
-never\t'Never style'"
-complete -c stackctl -n "__fish_stackctl_using_subcommand hosts" -s l -l limit -d 'Further limit the selected hosts with a pattern (`@FILE` reads patterns from a file)' -r
-complete -c stackctl -n "__fish_stackctl_using_subcommand hosts" -s b -l become -d 'Run operations with become'
-complete -c stackctl -n "__fish_stackctl_using_subcommand hosts" -s k -l ask-pass -d 'Ask for the connection password (terminal only)'
-complete -c stackctl -n "__fish_stackctl_using_subcommand hosts" -s K -l ask-become-pass -d 'Ask for the become password (terminal only)'
-complete -c stackctl -n "__fish_stackctl_using_subcommand hosts" -s v -l verbose -d 'More output (repeat for more)'
-complete -c stackctl -n "__fish_stackctl_using_subcommand hosts" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c stackctl -n "__fish_stackctl_using_subcommand hosts" -s V -l version -d 'Print version'
-complete -c stackctl -n "__fish_stackctl_using_subcommand graph" -l format -d 'Output format' -r -f -a "text\t'An indented tree for people'
-dot\t'Graphviz DOT (render with `dot -Tsvg`)'"
-complete -c stackctl -n "__fish_stackctl_using_subcommand graph" -s i -l inventory -d 'Inventory source: a file, a directory, an executable script, or a host list `a,b,` (repeatable; default from ANSIBLE_INVENTORY, ansible.cfg `inventory`, /etc/ansible/hosts)' -r -F
-complete -c stackctl -n "__fish_stackctl_using_subcommand graph" -s e -l extra-vars -d 'Extra variables: `key=value` words, JSON/YAML text, or `@FILE` (repeatable, later wins)' -r
-complete -c stackctl -n "__fish_stackctl_using_subcommand graph" -s u -l user -d 'Connect as this user (host variables win, as in Ansible)' -r
-complete -c stackctl -n "__fish_stackctl_using_subcommand graph" -l become-method -d 'Privilege escalation method (sudo, su, doas …)' -r
-complete -c stackctl -n "__fish_stackctl_using_subcommand graph" -l become-user -d 'Become this user' -r
-complete -c stackctl -n "__fish_stackctl_using_subcommand graph" -s c -l connection -d 'Connection type (ssh, local, docker …)' -r
-complete -c stackctl -n "__fish_stackctl_using_subcommand graph" -l private-key -l key-file -d 'Private key file for ssh connections' -r -F
-complete -c stackctl -n "__fish_stackctl_using_subcommand graph" -s T -l timeout -d 'Connection timeout in seconds' -r
-complete -c stackctl -n "__fish_stackctl_using_subcommand graph" -l ssh-common-args -d 'Arguments added to every ssh, sftp and scp command line' -r
-complete -c stackctl -n "__fish_stackctl_using_subcommand graph" -l ssh-extra-args -d 'Arguments added to ssh command lines only' -r
-complete -c stackctl -n "__fish_stackctl_using_subcommand graph" -l connection-password-file -l conn-pass-file -d 'Read the connection password from this file\'s first line' -r -F
-complete -c stackctl -n "__fish_stackctl_using_subcommand graph" -l become-password-file -l become-pass-file -d 'Read the become password from this file\'s first line' -r -F
-complete -c stackctl -n "__fish_stackctl_using_subcommand graph" -l playbook-dir -d 'The playbook directory: its group_vars/ and host_vars/ apply (default: the current directory)' -r -f -a "(__fish_complete_directories)"
-complete -c stackctl -n "__fish_stackctl_using_subcommand graph" -l color -d 'When to style table output: auto (a terminal and NO_COLOR unset), always, never' -r -f -a "auto\t'Style when stdout is a terminal and NO_COLOR is unset or empty'
-always\t'Always style'
-never\t'Never style'"
-complete -c stackctl -n "__fish_stackctl_using_subcommand graph" -s l -l limit -d 'Further limit the selected hosts with a pattern (`@FILE` reads patterns from a file)' -r
-complete -c stackctl -n "__fish_stackctl_using_subcommand graph" -s b -l become -d 'Run operations with become'
-complete -c stackctl -n "__fish_stackctl_using_subcommand graph" -s k -l ask-pass -d 'Ask for the connection password (terminal only)'
-complete -c stackctl -n "__fish_stackctl_using_subcommand graph" -s K -l ask-become-pass -d 'Ask for the become password (terminal only)'
-complete -c stackctl -n "__fish_stackctl_using_subcommand graph" -s v -l verbose -d 'More output (repeat for more)'
-complete -c stackctl -n "__fish_stackctl_using_subcommand graph" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c stackctl -n "__fish_stackctl_using_subcommand graph" -s V -l version -d 'Print version'
-complete -c stackctl -n "__fish_stackctl_using_subcommand ssh-config" -s i -l inventory -d 'Inventory source: a file, a directory, an executable script, or a host list `a,b,` (repeatable; default from ANSIBLE_INVENTORY, ansible.cfg `inventory`, /etc/ansible/hosts)' -r -F
-complete -c stackctl -n "__fish_stackctl_using_subcommand ssh-config" -s e -l extra-vars -d 'Extra variables: `key=value` words, JSON/YAML text, or `@FILE` (repeatable, later wins)' -r
-complete -c stackctl -n "__fish_stackctl_using_subcommand ssh-config" -s u -l user -d 'Connect as this user (host variables win, as in Ansible)' -r
-complete -c stackctl -n "__fish_stackctl_using_subcommand ssh-config" -l become-method -d 'Privilege escalation method (sudo, su, doas …)' -r
-complete -c stackctl -n "__fish_stackctl_using_subcommand ssh-config" -l become-user -d 'Become this user' -r
-complete -c stackctl -n "__fish_stackctl_using_subcommand ssh-config" -s c -l connection -d 'Connection type (ssh, local, docker …)' -r
-complete -c stackctl -n "__fish_stackctl_using_subcommand ssh-config" -l private-key -l key-file -d 'Private key file for ssh connections' -r -F
-complete -c stackctl -n "__fish_stackctl_using_subcommand ssh-config" -s T -l timeout -d 'Connection timeout in seconds' -r
-complete -c stackctl -n "__fish_stackctl_using_subcommand ssh-config" -l ssh-common-args -d 'Arguments added to every ssh, sftp and scp command line' -r
-complete -c stackctl -n "__fish_stackctl_using_subcommand ssh-config" -l ssh-extra-args -d 'Arguments added to ssh command lines only' -r
-complete -c stackctl -n "__fish_stackctl_using_subcommand ssh-config" -l connection-password-file -l conn-pass-file -d 'Read the connection password from this file\'s first line' -r -F
-complete -c stackctl -n "__fish_stackctl_using_subcommand ssh-config" -l become-password-file -l become-pass-file -d 'Read the become password from this file\'s first line' -r -F
-complete -c stackctl -n "__fish_stackctl_using_subcommand ssh-config" -l playbook-dir -d 'The playbook directory: its group_vars/ and host_vars/ apply (default: the current directory)' -r -f -a "(__fish_complete_directories)"
-complete -c stackctl -n "__fish_stackctl_using_subcommand ssh-config" -l color -d 'When to style table output: auto (a terminal and NO_COLOR unset), always, never' -r -f -a "auto\t'Style when stdout is a terminal and NO_COLOR is unset or empty'
-always\t'Always style'
-never\t'Never style'"
-complete -c stackctl -n "__fish_stackctl_using_subcommand ssh-config" -s l -l limit -d 'Further limit the selected hosts with a pattern (`@FILE` reads patterns from a file)' -r
-complete -c stackctl -n "__fish_stackctl_using_subcommand ssh-config" -s b -l become -d 'Run operations with become'
-complete -c stackctl -n "__fish_stackctl_using_subcommand ssh-config" -s k -l ask-pass -d 'Ask for the connection password (terminal only)'
-complete -c stackctl -n "__fish_stackctl_using_subcommand ssh-config" -s K -l ask-become-pass -d 'Ask for the become password (terminal only)'
-complete -c stackctl -n "__fish_stackctl_using_subcommand ssh-config" -s v -l verbose -d 'More output (repeat for more)'
-complete -c stackctl -n "__fish_stackctl_using_subcommand ssh-config" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c stackctl -n "__fish_stackctl_using_subcommand ssh-config" -s V -l version -d 'Print version'
 complete -c stackctl -n "__fish_stackctl_using_subcommand inventory" -l output -d 'Write the output to FILE instead of stdout' -r -F
 complete -c stackctl -n "__fish_stackctl_using_subcommand inventory" -l host -d 'Output one host\'s variables' -r
 complete -c stackctl -n "__fish_stackctl_using_subcommand inventory" -l graph -d 'Draw the group tree (optionally from GROUP)' -r
@@ -237,12 +84,134 @@ complete -c stackctl -n "__fish_stackctl_using_subcommand inventory" -s k -l ask
 complete -c stackctl -n "__fish_stackctl_using_subcommand inventory" -s K -l ask-become-pass -d 'Ask for the become password (terminal only)'
 complete -c stackctl -n "__fish_stackctl_using_subcommand inventory" -s v -l verbose -d 'More output (repeat for more)'
 complete -c stackctl -n "__fish_stackctl_using_subcommand inventory" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c stackctl -n "__fish_stackctl_using_subcommand inventory" -s V -l version -d 'Print version'
-complete -c stackctl -n "__fish_stackctl_using_subcommand help; and not __fish_seen_subcommand_from generate resolve config hosts graph ssh-config inventory help" -f -a "generate" -d 'Regenerate the checked-in completion scripts or man pages (for maintainers)'
-complete -c stackctl -n "__fish_stackctl_using_subcommand help; and not __fish_seen_subcommand_from generate resolve config hosts graph ssh-config inventory help" -f -a "resolve" -d 'Show the connection stack (hops) that reaches a host'
-complete -c stackctl -n "__fish_stackctl_using_subcommand help; and not __fish_seen_subcommand_from generate resolve config hosts graph ssh-config inventory help" -f -a "config" -d 'Show a host\'s connection config dict (Ansible-named keys)'
-complete -c stackctl -n "__fish_stackctl_using_subcommand help; and not __fish_seen_subcommand_from generate resolve config hosts graph ssh-config inventory help" -f -a "hosts" -d 'List the hosts a pattern selects, one per line, in Ansible\'s order'
-complete -c stackctl -n "__fish_stackctl_using_subcommand help; and not __fish_seen_subcommand_from generate resolve config hosts graph ssh-config inventory help" -f -a "graph" -d 'Draw the connection tree of the selected hosts: which bastions and become accounts serve which targets'
-complete -c stackctl -n "__fish_stackctl_using_subcommand help; and not __fish_seen_subcommand_from generate resolve config hosts graph ssh-config inventory help" -f -a "ssh-config" -d 'Write an OpenSSH client config (Host blocks with ProxyJump) for hosts reached by ssh only'
-complete -c stackctl -n "__fish_stackctl_using_subcommand help; and not __fish_seen_subcommand_from generate resolve config hosts graph ssh-config inventory help" -f -a "inventory" -d 'Show the inventory as ansible-inventory does (--list, --host, --graph)'
-complete -c stackctl -n "__fish_stackctl_using_subcommand help; and not __fish_seen_subcommand_from generate resolve config hosts graph ssh-config inventory help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c stackctl -n "__fish_stackctl_using_subcommand hosts" -l format -d 'Output format' -r -f -a "lines\t'One name per line'
+json\t'A JSON list'"
+complete -c stackctl -n "__fish_stackctl_using_subcommand hosts" -s i -l inventory -d 'Inventory source: a file, a directory, an executable script, or a host list `a,b,` (repeatable; default from ANSIBLE_INVENTORY, ansible.cfg `inventory`, /etc/ansible/hosts)' -r -F
+complete -c stackctl -n "__fish_stackctl_using_subcommand hosts" -s e -l extra-vars -d 'Extra variables: `key=value` words, JSON/YAML text, or `@FILE` (repeatable, later wins)' -r
+complete -c stackctl -n "__fish_stackctl_using_subcommand hosts" -s u -l user -d 'Connect as this user (host variables win, as in Ansible)' -r
+complete -c stackctl -n "__fish_stackctl_using_subcommand hosts" -l become-method -d 'Privilege escalation method (sudo, su, doas …)' -r
+complete -c stackctl -n "__fish_stackctl_using_subcommand hosts" -l become-user -d 'Become this user' -r
+complete -c stackctl -n "__fish_stackctl_using_subcommand hosts" -s c -l connection -d 'Connection type (ssh, local, docker …)' -r
+complete -c stackctl -n "__fish_stackctl_using_subcommand hosts" -l private-key -l key-file -d 'Private key file for ssh connections' -r -F
+complete -c stackctl -n "__fish_stackctl_using_subcommand hosts" -s T -l timeout -d 'Connection timeout in seconds' -r
+complete -c stackctl -n "__fish_stackctl_using_subcommand hosts" -l ssh-common-args -d 'Arguments added to every ssh, sftp and scp command line' -r
+complete -c stackctl -n "__fish_stackctl_using_subcommand hosts" -l ssh-extra-args -d 'Arguments added to ssh command lines only' -r
+complete -c stackctl -n "__fish_stackctl_using_subcommand hosts" -l connection-password-file -l conn-pass-file -d 'Read the connection password from this file\'s first line' -r -F
+complete -c stackctl -n "__fish_stackctl_using_subcommand hosts" -l become-password-file -l become-pass-file -d 'Read the become password from this file\'s first line' -r -F
+complete -c stackctl -n "__fish_stackctl_using_subcommand hosts" -l playbook-dir -d 'The playbook directory: its group_vars/ and host_vars/ apply (default: the current directory)' -r -f -a "(__fish_complete_directories)"
+complete -c stackctl -n "__fish_stackctl_using_subcommand hosts" -l color -d 'When to style table output: auto (a terminal and NO_COLOR unset), always, never' -r -f -a "auto\t'Style when stdout is a terminal and NO_COLOR is unset or empty'
+always\t'Always style'
+never\t'Never style'"
+complete -c stackctl -n "__fish_stackctl_using_subcommand hosts" -s l -l limit -d 'Further limit the selected hosts with a pattern (`@FILE` reads patterns from a file)' -r
+complete -c stackctl -n "__fish_stackctl_using_subcommand hosts" -s b -l become -d 'Run operations with become'
+complete -c stackctl -n "__fish_stackctl_using_subcommand hosts" -s k -l ask-pass -d 'Ask for the connection password (terminal only)'
+complete -c stackctl -n "__fish_stackctl_using_subcommand hosts" -s K -l ask-become-pass -d 'Ask for the become password (terminal only)'
+complete -c stackctl -n "__fish_stackctl_using_subcommand hosts" -s v -l verbose -d 'More output (repeat for more)'
+complete -c stackctl -n "__fish_stackctl_using_subcommand hosts" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c stackctl -n "__fish_stackctl_using_subcommand config" -l format -d 'Output format' -r -f -a "table\t'A table for people'
+json\t'JSON for scripts'
+yaml\t'YAML for scripts'"
+complete -c stackctl -n "__fish_stackctl_using_subcommand config" -s i -l inventory -d 'Inventory source: a file, a directory, an executable script, or a host list `a,b,` (repeatable; default from ANSIBLE_INVENTORY, ansible.cfg `inventory`, /etc/ansible/hosts)' -r -F
+complete -c stackctl -n "__fish_stackctl_using_subcommand config" -s e -l extra-vars -d 'Extra variables: `key=value` words, JSON/YAML text, or `@FILE` (repeatable, later wins)' -r
+complete -c stackctl -n "__fish_stackctl_using_subcommand config" -s u -l user -d 'Connect as this user (host variables win, as in Ansible)' -r
+complete -c stackctl -n "__fish_stackctl_using_subcommand config" -l become-method -d 'Privilege escalation method (sudo, su, doas …)' -r
+complete -c stackctl -n "__fish_stackctl_using_subcommand config" -l become-user -d 'Become this user' -r
+complete -c stackctl -n "__fish_stackctl_using_subcommand config" -s c -l connection -d 'Connection type (ssh, local, docker …)' -r
+complete -c stackctl -n "__fish_stackctl_using_subcommand config" -l private-key -l key-file -d 'Private key file for ssh connections' -r -F
+complete -c stackctl -n "__fish_stackctl_using_subcommand config" -s T -l timeout -d 'Connection timeout in seconds' -r
+complete -c stackctl -n "__fish_stackctl_using_subcommand config" -l ssh-common-args -d 'Arguments added to every ssh, sftp and scp command line' -r
+complete -c stackctl -n "__fish_stackctl_using_subcommand config" -l ssh-extra-args -d 'Arguments added to ssh command lines only' -r
+complete -c stackctl -n "__fish_stackctl_using_subcommand config" -l connection-password-file -l conn-pass-file -d 'Read the connection password from this file\'s first line' -r -F
+complete -c stackctl -n "__fish_stackctl_using_subcommand config" -l become-password-file -l become-pass-file -d 'Read the become password from this file\'s first line' -r -F
+complete -c stackctl -n "__fish_stackctl_using_subcommand config" -l playbook-dir -d 'The playbook directory: its group_vars/ and host_vars/ apply (default: the current directory)' -r -f -a "(__fish_complete_directories)"
+complete -c stackctl -n "__fish_stackctl_using_subcommand config" -l color -d 'When to style table output: auto (a terminal and NO_COLOR unset), always, never' -r -f -a "auto\t'Style when stdout is a terminal and NO_COLOR is unset or empty'
+always\t'Always style'
+never\t'Never style'"
+complete -c stackctl -n "__fish_stackctl_using_subcommand config" -s l -l limit -d 'Further limit the selected hosts with a pattern (`@FILE` reads patterns from a file)' -r
+complete -c stackctl -n "__fish_stackctl_using_subcommand config" -l explain -d 'Show where every value came from (file:line, group, -e, flag, ansible.cfg, env, default)'
+complete -c stackctl -n "__fish_stackctl_using_subcommand config" -l show-secrets -d 'Show passwords instead of ********'
+complete -c stackctl -n "__fish_stackctl_using_subcommand config" -s b -l become -d 'Run operations with become'
+complete -c stackctl -n "__fish_stackctl_using_subcommand config" -s k -l ask-pass -d 'Ask for the connection password (terminal only)'
+complete -c stackctl -n "__fish_stackctl_using_subcommand config" -s K -l ask-become-pass -d 'Ask for the become password (terminal only)'
+complete -c stackctl -n "__fish_stackctl_using_subcommand config" -s v -l verbose -d 'More output (repeat for more)'
+complete -c stackctl -n "__fish_stackctl_using_subcommand config" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c stackctl -n "__fish_stackctl_using_subcommand resolve" -l format -d 'Output format' -r -f -a "table\t'A table per hop for people'
+json\t'stackctl\'s stable JSON shape'
+yaml\t'stackctl\'s stable YAML shape'
+mitogen\t'The list of hop dicts exactly as Mitogen builds it'"
+complete -c stackctl -n "__fish_stackctl_using_subcommand resolve" -s i -l inventory -d 'Inventory source: a file, a directory, an executable script, or a host list `a,b,` (repeatable; default from ANSIBLE_INVENTORY, ansible.cfg `inventory`, /etc/ansible/hosts)' -r -F
+complete -c stackctl -n "__fish_stackctl_using_subcommand resolve" -s e -l extra-vars -d 'Extra variables: `key=value` words, JSON/YAML text, or `@FILE` (repeatable, later wins)' -r
+complete -c stackctl -n "__fish_stackctl_using_subcommand resolve" -s u -l user -d 'Connect as this user (host variables win, as in Ansible)' -r
+complete -c stackctl -n "__fish_stackctl_using_subcommand resolve" -l become-method -d 'Privilege escalation method (sudo, su, doas …)' -r
+complete -c stackctl -n "__fish_stackctl_using_subcommand resolve" -l become-user -d 'Become this user' -r
+complete -c stackctl -n "__fish_stackctl_using_subcommand resolve" -s c -l connection -d 'Connection type (ssh, local, docker …)' -r
+complete -c stackctl -n "__fish_stackctl_using_subcommand resolve" -l private-key -l key-file -d 'Private key file for ssh connections' -r -F
+complete -c stackctl -n "__fish_stackctl_using_subcommand resolve" -s T -l timeout -d 'Connection timeout in seconds' -r
+complete -c stackctl -n "__fish_stackctl_using_subcommand resolve" -l ssh-common-args -d 'Arguments added to every ssh, sftp and scp command line' -r
+complete -c stackctl -n "__fish_stackctl_using_subcommand resolve" -l ssh-extra-args -d 'Arguments added to ssh command lines only' -r
+complete -c stackctl -n "__fish_stackctl_using_subcommand resolve" -l connection-password-file -l conn-pass-file -d 'Read the connection password from this file\'s first line' -r -F
+complete -c stackctl -n "__fish_stackctl_using_subcommand resolve" -l become-password-file -l become-pass-file -d 'Read the become password from this file\'s first line' -r -F
+complete -c stackctl -n "__fish_stackctl_using_subcommand resolve" -l playbook-dir -d 'The playbook directory: its group_vars/ and host_vars/ apply (default: the current directory)' -r -f -a "(__fish_complete_directories)"
+complete -c stackctl -n "__fish_stackctl_using_subcommand resolve" -l color -d 'When to style table output: auto (a terminal and NO_COLOR unset), always, never' -r -f -a "auto\t'Style when stdout is a terminal and NO_COLOR is unset or empty'
+always\t'Always style'
+never\t'Never style'"
+complete -c stackctl -n "__fish_stackctl_using_subcommand resolve" -s l -l limit -d 'Further limit the selected hosts with a pattern (`@FILE` reads patterns from a file)' -r
+complete -c stackctl -n "__fish_stackctl_using_subcommand resolve" -l show-secrets -d 'Show passwords instead of ********'
+complete -c stackctl -n "__fish_stackctl_using_subcommand resolve" -s b -l become -d 'Run operations with become'
+complete -c stackctl -n "__fish_stackctl_using_subcommand resolve" -s k -l ask-pass -d 'Ask for the connection password (terminal only)'
+complete -c stackctl -n "__fish_stackctl_using_subcommand resolve" -s K -l ask-become-pass -d 'Ask for the become password (terminal only)'
+complete -c stackctl -n "__fish_stackctl_using_subcommand resolve" -s v -l verbose -d 'More output (repeat for more)'
+complete -c stackctl -n "__fish_stackctl_using_subcommand resolve" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c stackctl -n "__fish_stackctl_using_subcommand graph" -l format -d 'Output format' -r -f -a "text\t'An indented tree for people'
+dot\t'Graphviz DOT (render with `dot -Tsvg`)'"
+complete -c stackctl -n "__fish_stackctl_using_subcommand graph" -s i -l inventory -d 'Inventory source: a file, a directory, an executable script, or a host list `a,b,` (repeatable; default from ANSIBLE_INVENTORY, ansible.cfg `inventory`, /etc/ansible/hosts)' -r -F
+complete -c stackctl -n "__fish_stackctl_using_subcommand graph" -s e -l extra-vars -d 'Extra variables: `key=value` words, JSON/YAML text, or `@FILE` (repeatable, later wins)' -r
+complete -c stackctl -n "__fish_stackctl_using_subcommand graph" -s u -l user -d 'Connect as this user (host variables win, as in Ansible)' -r
+complete -c stackctl -n "__fish_stackctl_using_subcommand graph" -l become-method -d 'Privilege escalation method (sudo, su, doas …)' -r
+complete -c stackctl -n "__fish_stackctl_using_subcommand graph" -l become-user -d 'Become this user' -r
+complete -c stackctl -n "__fish_stackctl_using_subcommand graph" -s c -l connection -d 'Connection type (ssh, local, docker …)' -r
+complete -c stackctl -n "__fish_stackctl_using_subcommand graph" -l private-key -l key-file -d 'Private key file for ssh connections' -r -F
+complete -c stackctl -n "__fish_stackctl_using_subcommand graph" -s T -l timeout -d 'Connection timeout in seconds' -r
+complete -c stackctl -n "__fish_stackctl_using_subcommand graph" -l ssh-common-args -d 'Arguments added to every ssh, sftp and scp command line' -r
+complete -c stackctl -n "__fish_stackctl_using_subcommand graph" -l ssh-extra-args -d 'Arguments added to ssh command lines only' -r
+complete -c stackctl -n "__fish_stackctl_using_subcommand graph" -l connection-password-file -l conn-pass-file -d 'Read the connection password from this file\'s first line' -r -F
+complete -c stackctl -n "__fish_stackctl_using_subcommand graph" -l become-password-file -l become-pass-file -d 'Read the become password from this file\'s first line' -r -F
+complete -c stackctl -n "__fish_stackctl_using_subcommand graph" -l playbook-dir -d 'The playbook directory: its group_vars/ and host_vars/ apply (default: the current directory)' -r -f -a "(__fish_complete_directories)"
+complete -c stackctl -n "__fish_stackctl_using_subcommand graph" -l color -d 'When to style table output: auto (a terminal and NO_COLOR unset), always, never' -r -f -a "auto\t'Style when stdout is a terminal and NO_COLOR is unset or empty'
+always\t'Always style'
+never\t'Never style'"
+complete -c stackctl -n "__fish_stackctl_using_subcommand graph" -s l -l limit -d 'Further limit the selected hosts with a pattern (`@FILE` reads patterns from a file)' -r
+complete -c stackctl -n "__fish_stackctl_using_subcommand graph" -s b -l become -d 'Run operations with become'
+complete -c stackctl -n "__fish_stackctl_using_subcommand graph" -s k -l ask-pass -d 'Ask for the connection password (terminal only)'
+complete -c stackctl -n "__fish_stackctl_using_subcommand graph" -s K -l ask-become-pass -d 'Ask for the become password (terminal only)'
+complete -c stackctl -n "__fish_stackctl_using_subcommand graph" -s v -l verbose -d 'More output (repeat for more)'
+complete -c stackctl -n "__fish_stackctl_using_subcommand graph" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c stackctl -n "__fish_stackctl_using_subcommand ssh-config" -s i -l inventory -d 'Inventory source: a file, a directory, an executable script, or a host list `a,b,` (repeatable; default from ANSIBLE_INVENTORY, ansible.cfg `inventory`, /etc/ansible/hosts)' -r -F
+complete -c stackctl -n "__fish_stackctl_using_subcommand ssh-config" -s e -l extra-vars -d 'Extra variables: `key=value` words, JSON/YAML text, or `@FILE` (repeatable, later wins)' -r
+complete -c stackctl -n "__fish_stackctl_using_subcommand ssh-config" -s u -l user -d 'Connect as this user (host variables win, as in Ansible)' -r
+complete -c stackctl -n "__fish_stackctl_using_subcommand ssh-config" -l become-method -d 'Privilege escalation method (sudo, su, doas …)' -r
+complete -c stackctl -n "__fish_stackctl_using_subcommand ssh-config" -l become-user -d 'Become this user' -r
+complete -c stackctl -n "__fish_stackctl_using_subcommand ssh-config" -s c -l connection -d 'Connection type (ssh, local, docker …)' -r
+complete -c stackctl -n "__fish_stackctl_using_subcommand ssh-config" -l private-key -l key-file -d 'Private key file for ssh connections' -r -F
+complete -c stackctl -n "__fish_stackctl_using_subcommand ssh-config" -s T -l timeout -d 'Connection timeout in seconds' -r
+complete -c stackctl -n "__fish_stackctl_using_subcommand ssh-config" -l ssh-common-args -d 'Arguments added to every ssh, sftp and scp command line' -r
+complete -c stackctl -n "__fish_stackctl_using_subcommand ssh-config" -l ssh-extra-args -d 'Arguments added to ssh command lines only' -r
+complete -c stackctl -n "__fish_stackctl_using_subcommand ssh-config" -l connection-password-file -l conn-pass-file -d 'Read the connection password from this file\'s first line' -r -F
+complete -c stackctl -n "__fish_stackctl_using_subcommand ssh-config" -l become-password-file -l become-pass-file -d 'Read the become password from this file\'s first line' -r -F
+complete -c stackctl -n "__fish_stackctl_using_subcommand ssh-config" -l playbook-dir -d 'The playbook directory: its group_vars/ and host_vars/ apply (default: the current directory)' -r -f -a "(__fish_complete_directories)"
+complete -c stackctl -n "__fish_stackctl_using_subcommand ssh-config" -l color -d 'When to style table output: auto (a terminal and NO_COLOR unset), always, never' -r -f -a "auto\t'Style when stdout is a terminal and NO_COLOR is unset or empty'
+always\t'Always style'
+never\t'Never style'"
+complete -c stackctl -n "__fish_stackctl_using_subcommand ssh-config" -s l -l limit -d 'Further limit the selected hosts with a pattern (`@FILE` reads patterns from a file)' -r
+complete -c stackctl -n "__fish_stackctl_using_subcommand ssh-config" -s b -l become -d 'Run operations with become'
+complete -c stackctl -n "__fish_stackctl_using_subcommand ssh-config" -s k -l ask-pass -d 'Ask for the connection password (terminal only)'
+complete -c stackctl -n "__fish_stackctl_using_subcommand ssh-config" -s K -l ask-become-pass -d 'Ask for the become password (terminal only)'
+complete -c stackctl -n "__fish_stackctl_using_subcommand ssh-config" -s v -l verbose -d 'More output (repeat for more)'
+complete -c stackctl -n "__fish_stackctl_using_subcommand ssh-config" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c stackctl -n "__fish_stackctl_using_subcommand help; and not __fish_seen_subcommand_from inventory hosts config resolve graph ssh-config help" -f -a "inventory" -d 'Show the inventory as ansible-inventory does (--list, --host, --graph)'
+complete -c stackctl -n "__fish_stackctl_using_subcommand help; and not __fish_seen_subcommand_from inventory hosts config resolve graph ssh-config help" -f -a "hosts" -d 'List the hosts a pattern selects, one per line, in Ansible\'s order'
+complete -c stackctl -n "__fish_stackctl_using_subcommand help; and not __fish_seen_subcommand_from inventory hosts config resolve graph ssh-config help" -f -a "config" -d 'Show a host\'s connection config dict (Ansible-named keys)'
+complete -c stackctl -n "__fish_stackctl_using_subcommand help; and not __fish_seen_subcommand_from inventory hosts config resolve graph ssh-config help" -f -a "resolve" -d 'Show the connection stack (hops) that reaches a host'
+complete -c stackctl -n "__fish_stackctl_using_subcommand help; and not __fish_seen_subcommand_from inventory hosts config resolve graph ssh-config help" -f -a "graph" -d 'Draw the connection tree of the selected hosts: which bastions and become accounts serve which targets'
+complete -c stackctl -n "__fish_stackctl_using_subcommand help; and not __fish_seen_subcommand_from inventory hosts config resolve graph ssh-config help" -f -a "ssh-config" -d 'Write an OpenSSH client config (Host blocks with ProxyJump) for hosts reached by ssh only'
+complete -c stackctl -n "__fish_stackctl_using_subcommand help; and not __fish_seen_subcommand_from inventory hosts config resolve graph ssh-config help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

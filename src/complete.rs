@@ -17,8 +17,9 @@ pub fn command() -> clap::Command {
     let host = || ArgValueCompleter::new(complete_hosts);
     let pattern = || ArgValueCompleter::new(complete_patterns);
     let group = || ArgValueCompleter::new(complete_groups);
-    let mut cmd = Cli::command().mut_arg("limit", |a| a.add(pattern()));
-    for (sub, arg, kind) in [
+    // (subcommand, argument, kind): h host, g group, p pattern. `mut_subcommands` keeps the
+    // subcommands' order (help, man pages and completion scripts list them as cli.rs does).
+    const COMPLETED: [(&str, &str, char); 7] = [
         ("resolve", "host", 'h'),
         ("config", "host", 'h'),
         ("hosts", "pattern", 'p'),
@@ -26,19 +27,21 @@ pub fn command() -> clap::Command {
         ("ssh-config", "pattern", 'p'),
         ("inventory", "host", 'h'),
         ("inventory", "graph", 'g'),
-    ] {
-        if cmd.find_subcommand(sub).is_none() {
-            continue;
-        }
-        cmd = cmd.mut_subcommand(sub, |c| {
-            c.mut_arg(arg, |a| match kind {
-                'h' => a.add(host()),
-                'g' => a.add(group()),
-                _ => a.add(pattern()),
-            })
-        });
-    }
-    cmd
+    ];
+    Cli::command()
+        .mut_arg("limit", |a| a.add(pattern()))
+        .mut_subcommands(|mut c| {
+            for (sub, arg, kind) in COMPLETED {
+                if c.get_name() == sub {
+                    c = c.mut_arg(arg, |a| match kind {
+                        'h' => a.add(host()),
+                        'g' => a.add(group()),
+                        _ => a.add(pattern()),
+                    });
+                }
+            }
+            c
+        })
 }
 
 /// Answers a completion request when `COMPLETE=<shell>` is set (then exits); otherwise returns.

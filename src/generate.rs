@@ -39,7 +39,7 @@ pub fn completions() -> Result<Vec<(String, Vec<u8>)>> {
         Shell::Elvish,
         Shell::PowerShell,
     ] {
-        let mut cmd = crate::complete::command();
+        let mut cmd = without_hidden_subcommands(crate::complete::command());
         let mut buf = Vec::new();
         clap_complete::generate(shell, &mut cmd, "stackctl", &mut buf);
         files.push((shell.file_name("stackctl"), buf));
@@ -61,6 +61,24 @@ pub fn completions() -> Result<Vec<(String, Vec<u8>)>> {
         files.push((format!("dynamic/stackctl.{ext}"), buf));
     }
     Ok(files)
+}
+
+/// The command without hidden subcommands (`generate`): clap_complete's static generators
+/// would offer them.
+fn without_hidden_subcommands(cmd: clap::Command) -> clap::Command {
+    let mut out = clap::Command::new(cmd.get_name().to_string())
+        .args(cmd.get_arguments().cloned())
+        .subcommands(cmd.get_subcommands().filter(|s| !s.is_hide_set()).cloned());
+    if let Some(v) = cmd.get_version() {
+        out = out.version(v.to_string());
+    }
+    if let Some(a) = cmd.get_about() {
+        out = out.about(a.clone());
+    }
+    for g in cmd.get_groups() {
+        out = out.group(g.clone());
+    }
+    out
 }
 
 const SEE_ALSO_ROOT: &str =

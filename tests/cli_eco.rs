@@ -385,3 +385,37 @@ fn man_pages_render_without_warnings() {
         );
     }
 }
+
+#[test]
+fn checked_in_bash_script_completes_hosts_through_stackctl_on_path() {
+    if !have("bash", "--version") {
+        eprintln!("skipped: bash is not installed");
+        return;
+    }
+    let bin_dir = Path::new(env!("CARGO_BIN_EXE_stackctl"))
+        .parent()
+        .expect("bin dir")
+        .to_path_buf();
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let script = root().join("completions/dynamic/stackctl.bash");
+    let o = Command::new("bash")
+        .arg("-c")
+        .arg(
+            "source \"$1\"; COMP_WORDS=(stackctl resolve -i hosts.ini we); COMP_CWORD=4; \
+             COMP_TYPE=9; _clap_complete_stackctl stackctl we hosts.ini; echo \"${COMPREPLY[@]}\"",
+        )
+        .arg("bash")
+        .arg(&script)
+        .current_dir(eco("graph"))
+        .env("PATH", path)
+        .env("HOME", "/home/op")
+        .env_remove("ANSIBLE_CONFIG")
+        .env_remove("ANSIBLE_INVENTORY")
+        .output()
+        .expect("run bash");
+    assert_eq!(stdout(&o), "web1 web2 web3\n", "{}", stderr(&o));
+}
