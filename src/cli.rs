@@ -146,8 +146,23 @@ pub enum Command {
     Resolve(ResolveArgs),
     /// Draw the connection tree of the selected hosts: which bastions and become accounts serve
     /// which targets
+    ///
+    /// Each line is one hop (`ssh user@address:port`, `sudo as USER`, `docker user@container` …)
+    /// with the inventory host whose settings made it in brackets; `=> HOST` marks where a
+    /// selected host's stack ends. Hops with the same method and settings under the same parent
+    /// are drawn once, so a shared bastion has one node. Hosts whose stack cannot be resolved are
+    /// listed under `unresolved:` (and on stderr) and the exit status is 1.
     Graph(GraphArgs),
     /// Write an OpenSSH client config (Host blocks with ProxyJump) for hosts reached by ssh only
+    ///
+    /// One `Host` block per ssh hop, named by inventory host: HostName, User, Port,
+    /// IdentityFile, host-key checking, keepalives, ConnectTimeout, `ProxyJump` to the previous
+    /// hop's block, then the host's ssh_args as config lines where OpenSSH has a keyword (others
+    /// become comments). Options follow the order Mitogen puts them on the ssh command line, so
+    /// OpenSSH's first-value-wins rule picks the same values. When a host's settings as a
+    /// mitogen_via intermediary differ from its own (e.g. its timeout), the intermediary block is
+    /// `HOST~via`. Hosts with any other hop (become, containers) are skipped with a comment and a
+    /// warning; unresolvable hosts likewise, with exit status 1.
     SshConfig(SshConfigArgs),
     /// Regenerate the checked-in completion scripts or man pages (for maintainers)
     #[command(hide = true)]

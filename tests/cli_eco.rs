@@ -222,6 +222,20 @@ fn ssh_config_is_what_openssh_computes() {
         Some("true")
     );
     assert_eq!(app3.get("controlmaster").map(String::as_str), Some("false"));
+
+    // A first hop's ProxyCommand is kept whole; a proxied hop's is not translated (Mitogen
+    // runs it on the previous hop), so ProxyJump stays in charge.
+    let o = stackctl("ssh", &["ssh-config", "-i", "hosts.ini", "aws"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    std::fs::write(&cfg, stdout(&o)).expect("write config");
+    let aws1 = ssh_effective(&cfg, "aws1");
+    assert_eq!(
+        aws1.get("proxycommand").map(String::as_str),
+        Some("aws ssm start-session --target %h")
+    );
+    let aws2 = ssh_effective(&cfg, "aws2");
+    assert_eq!(aws2.get("proxyjump").map(String::as_str), Some("aws1"));
+    assert_eq!(aws2.get("proxycommand"), None);
 }
 
 // ---------------------------------------------------------------- colour

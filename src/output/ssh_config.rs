@@ -185,13 +185,23 @@ impl Lines {
     /// Adds `Key value` unless the key is already set (OpenSSH keeps the first value).
     fn set(&mut self, key: &str, value: &str, from_args: bool) {
         let lower = key.to_ascii_lowercase();
+        // Forwards take two words and commands the rest of the line: never quoted.
+        let v = if lower.ends_with("forward") || lower.ends_with("command") {
+            value.to_string()
+        } else {
+            quote(value)
+        };
+        if from_args
+            && (lower == "proxycommand" || lower == "proxyjump")
+            && self.keys.iter().any(|(k, _)| k == "proxyjump")
+        {
+            self.lines.push(format!(
+                "# ssh_args {key} {value}: not translated; Mitogen runs this hop's ssh on the \
+                 previous hop, where it would apply"
+            ));
+            return;
+        }
         if CUMULATIVE.contains(&lower.as_str()) {
-            // Forwards take two words; the others one (quoted when it has spaces).
-            let v = if lower.ends_with("forward") {
-                value.to_string()
-            } else {
-                quote(value)
-            };
             self.lines.push(format!("{key} {v}"));
             return;
         }
@@ -204,7 +214,7 @@ impl Lines {
             return;
         }
         self.keys.push((lower, value.to_string()));
-        self.lines.push(format!("{key} {}", quote(value)));
+        self.lines.push(format!("{key} {v}"));
     }
 }
 
