@@ -296,11 +296,14 @@ fn translate_args(words: &[String], l: &mut Lines) {
         i += 1;
         let option = |text: &str, l: &mut Lines| {
             let text = text.trim();
-            let split = text.find(|c: char| c == '=' || c.is_whitespace());
+            let split = text
+                .char_indices()
+                .find(|&(_, c)| c == '=' || c.is_whitespace());
             match split {
-                Some(at) => {
+                Some((at, c)) => {
                     let key = &text[..at];
-                    let value = text[at + 1..].trim_start_matches(['=', ' ', '\t']);
+                    let value = text[at + c.len_utf8()..]
+                        .trim_start_matches(|c: char| c == '=' || c.is_whitespace());
                     l.set(key, value, true);
                 }
                 None => l
@@ -381,5 +384,95 @@ fn translate_args(words: &[String], l: &mut Lines) {
                 "# ssh_args {other}: no ssh_config equivalent, not translated"
             )),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn translated(words: &[&str]) -> Vec<String> {
+        let mut l = Lines {
+            lines: Vec::new(),
+            keys: Vec::new(),
+        };
+        let words: Vec<String> = words.iter().map(|w| w.to_string()).collect();
+        translate_args(&words, &mut l);
+        l.lines
+    }
+
+    #[test]
+    fn option_spellings() {
+        assert_eq!(
+            translated(&[
+                "-o",
+                "User=a",
+                "-oPort=2",
+                "-o",
+                "SendEnv  LANG",
+                "-o",
+                "Ciphers = x"
+            ]),
+            ["User a", "Port 2", "SendEnv LANG", "Ciphers x"]
+        );
+    }
+
+    #[test]
+    fn first_value_wins_and_repeatable_keywords_accumulate() {
+        assert_eq!(
+            translated(&[
+                "-o",
+                "User=a",
+                "-l",
+                "b",
+                "-o",
+                "user=a",
+                "-L",
+                "80:h:8080",
+                "-L",
+                "81:h:8081"
+            ]),
+            [
+                "User a",
+                "# ssh_args User b: ignored, OpenSSH uses the first value (a)",
+                "LocalForward 80 h:8080",
+                "LocalForward 81 h:8081",
+            ]
+        );
+    }
+
+    #[test]
+    fn odd_input_is_commented_not_a_panic() {
+        assert_eq!(
+            translated(&["-o"]),
+            ["# ssh_args -o without a value: ignored"]
+        );
+        assert_eq!(
+            translated(&["-o", "Compression"]),
+            ["# ssh_args -o Compression: no value, not translated"]
+        );
+        // A multi-byte space after the key.
+        assert_eq!(translated(&["-o", "User\u{a0}\u{a0}x"]), ["User x"]);
+        assert_eq!(
+            translated(&["-L", "/tmp/sock"]),
+            ["# ssh_args -L /tmp/sock: not translated"]
+        );
+        assert_eq!(
+            translated(&["-W"]),
+            ["# ssh_args -W : no ssh_config equivalent, not translated"]
+        );
+    }
+
+    #[test]
+    fn values_with_spaces_are_quoted_commands_are_not() {
+        assert_eq!(
+            translated(&[
+                "-o",
+                "IdentityAgent=/a b/sock",
+                "-o",
+                "ProxyCommand=nc %h %p"
+            ]),
+            ["IdentityAgent \"/a b/sock\"", "ProxyCommand nc %h %p"]
+        );
     }
 }
