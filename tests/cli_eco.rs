@@ -373,8 +373,11 @@ fn variables_page_names_every_variable_the_config_builder_reads() {
 
 #[test]
 fn man_pages_render_without_warnings() {
-    let tool = if have("groff", "-v") {
-        "groff"
+    // -k runs preconv, as man(1) does, for the UTF-8 in help texts.
+    let (tool, args): (&str, &[&str]) = if have("groff", "-v") {
+        ("groff", &["-k", "-man", "-Tutf8", "-ww", "-z"])
+    } else if have("mandoc", "-V") {
+        ("mandoc", &["-T", "lint", "-W", "warning"])
     } else {
         eprintln!("skipped: neither groff nor mandoc is installed");
         return;
@@ -384,19 +387,18 @@ fn man_pages_render_without_warnings() {
         if path.is_dir() {
             continue;
         }
-        // -k runs preconv, as man(1) does, for the UTF-8 in help texts.
         let o = Command::new(tool)
-            .args(["-k", "-man", "-Tutf8", "-ww", "-z"])
+            .args(args)
             .arg(&path)
             .output()
-            .expect("run groff");
-        assert!(o.status.success(), "{}", path.display());
-        assert!(
-            o.stderr.is_empty(),
-            "{}: {}",
-            path.display(),
+            .expect("run the formatter");
+        let out = format!(
+            "{}{}",
+            String::from_utf8_lossy(&o.stdout),
             String::from_utf8_lossy(&o.stderr)
         );
+        assert!(o.status.success(), "{}: {out}", path.display());
+        assert!(out.is_empty(), "{}: {out}", path.display());
     }
 }
 
@@ -432,4 +434,20 @@ fn checked_in_bash_script_completes_hosts_through_stackctl_on_path() {
         .output()
         .expect("run bash");
     assert_eq!(stdout(&o), "web1 web2 web3\n", "{}", stderr(&o));
+}
+
+#[test]
+fn generate_subcommand_writes_the_checked_in_files() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (what, checked_in) in [("completions", "completions"), ("man", "man")] {
+        let out = dir.path().join(what);
+        let o = stackctl_in(&root(), &["generate", what, &out.to_string_lossy()], &[]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        for line in stdout(&o).lines() {
+            let written = Path::new(line);
+            let rel = written.strip_prefix(&out).expect("written under DIR");
+            let want = std::fs::read(root().join(checked_in).join(rel)).expect("checked in");
+            assert_eq!(std::fs::read(written).expect("written"), want, "{line}");
+        }
+    }
 }
