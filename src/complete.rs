@@ -75,11 +75,25 @@ fn global_args_being_completed() -> GlobalArgs {
 }
 
 /// Host and group names of the inventory the command line names (empty if it cannot be read).
+/// Loads like `Session::load` but prints no warnings: they would land in the user's prompt.
 fn inventory_names() -> (Vec<String>, Vec<String>) {
-    match crate::commands::session::Session::load(&global_args_being_completed()) {
-        Ok(s) => (
-            s.inv.hosts.keys().cloned().collect(),
-            s.inv.groups.keys().cloned().collect(),
+    use crate::commands::session::{inventory_sources, load_options};
+    use crate::settings::{Settings, defs};
+    let args = global_args_being_completed();
+    let Ok(cwd) = std::env::current_dir() else {
+        return (Vec::new(), Vec::new());
+    };
+    let Ok(settings) = Settings::discover(&cwd) else {
+        return (Vec::new(), Vec::new());
+    };
+    let merge_hashes = settings
+        .lookup(&defs::HASH_BEHAVIOUR)
+        .is_some_and(|(v, _)| v.trim() == "merge");
+    let sources = inventory_sources(&args, &settings, &cwd);
+    match crate::inventory::load(&sources, &load_options(&settings, merge_hashes)) {
+        Ok(inv) => (
+            inv.hosts.keys().cloned().collect(),
+            inv.groups.keys().cloned().collect(),
         ),
         Err(_) => (Vec::new(), Vec::new()),
     }

@@ -294,6 +294,27 @@ fn completes_hosts_and_groups_from_the_inventory_on_the_command_line() {
 }
 
 #[test]
+fn completion_prints_no_inventory_warnings() {
+    // `web-servers` makes the INI reader warn about group names; the warning must not land in
+    // the user's prompt while completing.
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("hosts.ini"), "[web-servers]\nweb1\n").expect("write");
+    let o = stackctl_in(dir.path(), &["hosts", "-i", "hosts.ini", "all"], &[]);
+    assert!(
+        stderr(&o).contains("[WARNING]: Invalid characters"),
+        "{}",
+        stderr(&o)
+    );
+    let o = stackctl_in(
+        dir.path(),
+        &["--", "stackctl", "resolve", "-i", "hosts.ini", "w"],
+        &[("COMPLETE", "fish")],
+    );
+    assert_eq!(stdout(&o), "web1\thost\n");
+    assert_eq!(stderr(&o), "");
+}
+
+#[test]
 fn checked_in_completions_are_current() {
     let files = stackctl::generate::completions().expect("generate");
     let stale = stackctl::generate::stale_files(&root().join("completions"), &files);
