@@ -130,6 +130,27 @@ pub struct GlobalArgs {
     /// More output (repeat for more)
     #[arg(short = 'v', long = "verbose", global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
+
+    /// When to style table output: auto (a terminal and NO_COLOR unset), always, never
+    #[arg(
+        long = "color",
+        global = true,
+        value_enum,
+        value_name = "WHEN",
+        default_value_t
+    )]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum ColorChoice {
+    /// Style when stdout is a terminal and NO_COLOR is unset or empty
+    #[default]
+    Auto,
+    /// Always style
+    Always,
+    /// Never style
+    Never,
 }
 
 #[derive(Debug, Subcommand)]
@@ -144,6 +165,29 @@ pub enum Command {
     Resolve(ResolveArgs),
     /// Run a command on a host through its connection stack
     Exec(ExecArgs),
+    /// Draw the connection tree of the selected hosts: which bastions and become accounts serve
+    /// which targets
+    ///
+    /// Each line is one hop (`ssh user@address:port`, `sudo as USER`, `docker user@container` …)
+    /// with the inventory host whose settings made it in brackets; `=> HOST` marks where a
+    /// selected host's stack ends. Hops with the same method and settings under the same parent
+    /// are drawn once, so a shared bastion has one node. Hosts whose stack cannot be resolved are
+    /// listed under `unresolved:` (and on stderr) and the exit status is 1.
+    Graph(GraphArgs),
+    /// Write an OpenSSH client config (Host blocks with ProxyJump) for hosts reached by ssh only
+    ///
+    /// One `Host` block per ssh hop, named by inventory host: HostName, User, Port,
+    /// IdentityFile, host-key checking, keepalives, ConnectTimeout, `ProxyJump` to the previous
+    /// hop's block, then the host's ssh_args as config lines where OpenSSH has a keyword (others
+    /// become comments). Options follow the order Mitogen puts them on the ssh command line, so
+    /// OpenSSH's first-value-wins rule picks the same values. When a host's settings as a
+    /// mitogen_via intermediary differ from its own (e.g. its timeout), the intermediary block is
+    /// `HOST~via`. Hosts with any other hop (become, containers) are skipped with a comment and a
+    /// warning; unresolvable hosts likewise, with exit status 1.
+    SshConfig(SshConfigArgs),
+    /// Regenerate the checked-in completion scripts or man pages (for maintainers)
+    #[command(hide = true)]
+    Generate(GenerateArgs),
 }
 
 #[derive(Debug, Args)]
@@ -276,7 +320,9 @@ errors; 99 when interrupted (Ctrl-C, SIGTERM), after ending every process the ru
 )]
 pub struct ExecArgs {
     /// Inventory host name
-    #[arg(value_name = "HOST")]
+    // Explicit indices: completion setup re-appends this argument (clap `mut_arg`), which
+    // would otherwise move it behind the trailing COMMAND.
+    #[arg(value_name = "HOST", index = 1)]
     pub host: String,
     /// Print the plan (ssh connections with their options, each hop's wrapper and the exact
     /// command string; passwords as ********) and exit
@@ -293,6 +339,7 @@ pub struct ExecArgs {
     /// snippet
     #[arg(
         value_name = "COMMAND",
+        index = 2,
         required = true,
         num_args = 1..,
         trailing_var_arg = true,
@@ -300,4 +347,56 @@ pub struct ExecArgs {
         value_parser = clap::value_parser!(std::ffi::OsString)
     )]
     pub command: Vec<std::ffi::OsString>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum GraphFormat {
+    /// An indented tree for people
+    #[default]
+    Text,
+    /// Graphviz DOT (render with `dot -Tsvg`)
+    Dot,
+}
+
+#[derive(Debug, Args)]
+pub struct GraphArgs {
+    /// Host pattern selecting the targets (default: all)
+    #[arg(
+        value_name = "PATTERN",
+        default_value = "all",
+        allow_hyphen_values = true
+    )]
+    pub pattern: String,
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: GraphFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct SshConfigArgs {
+    /// Host pattern selecting the targets (default: all)
+    #[arg(
+        value_name = "PATTERN",
+        default_value = "all",
+        allow_hyphen_values = true
+    )]
+    pub pattern: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GenerateWhat {
+    /// Shell completion scripts (static and dynamic) for bash, zsh, fish, elvish, PowerShell
+    Completions,
+    /// Man pages: stackctl.1, one page per subcommand, stackctl-variables.7
+    Man,
+}
+
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// What to generate
+    #[arg(value_enum)]
+    pub what: GenerateWhat,
+    /// Directory to write into (created if missing)
+    #[arg(value_name = "DIR", value_hint = clap::ValueHint::DirPath)]
+    pub dir: PathBuf,
 }

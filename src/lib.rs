@@ -6,8 +6,10 @@
 
 pub mod cli;
 pub mod commands;
+pub mod complete;
 pub mod config;
 pub mod error;
+pub mod generate;
 pub mod inventory;
 pub mod origin;
 pub mod output;

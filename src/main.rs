@@ -4,6 +4,7 @@
 use clap::Parser;
 
 fn main() {
+    stackctl::complete::complete_from_env();
     let cli = stackctl::cli::Cli::parse();
     let code = match stackctl::commands::run(&cli) {
         Ok(code) => code,

@@ -2,20 +2,27 @@
 
 pub mod config;
 pub mod exec;
+pub mod graph;
 pub mod hosts;
 pub mod inventory;
 pub mod resolve;
 pub mod session;
+pub mod ssh_config;
+pub mod targets;
 
 use crate::cli::{Cli, Command};
 
 /// Runs the parsed command line; returns the process exit status.
 pub fn run(cli: &Cli) -> anyhow::Result<i32> {
+    crate::output::set_color(cli.global.color);
     match &cli.command {
         Command::Inventory(a) => inventory::run(&cli.global, a),
         Command::Hosts(a) => hosts::run(&cli.global, a),
         Command::Config(a) => config::run(&cli.global, a),
         Command::Resolve(a) => resolve::run(&cli.global, a),
         Command::Exec(a) => exec::run(&cli.global, a),
+        Command::Graph(a) => graph::run(&cli.global, a),
+        Command::SshConfig(a) => ssh_config::run(&cli.global, a),
+        Command::Generate(a) => crate::generate::run(a),
     }
 }

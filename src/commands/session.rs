@@ -87,7 +87,7 @@ impl Session {
 
 /// `-i` values (host lists kept, paths made absolute), else ANSIBLE_INVENTORY / ansible.cfg
 /// (relative to the cfg file's directory), else /etc/ansible/hosts.
-fn inventory_sources(args: &GlobalArgs, settings: &Settings, cwd: &Path) -> Vec<String> {
+pub(crate) fn inventory_sources(args: &GlobalArgs, settings: &Settings, cwd: &Path) -> Vec<String> {
     if !args.inventory.is_empty() {
         return args
             .inventory
@@ -126,7 +126,7 @@ fn absolute(cwd: &Path, s: &str) -> String {
     }
 }
 
-fn load_options(settings: &Settings, merge_hashes: bool) -> LoadOptions {
+pub(crate) fn load_options(settings: &Settings, merge_hashes: bool) -> LoadOptions {
     let mut opts = LoadOptions {
         merge_hashes,
         ..Default::default()

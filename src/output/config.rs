@@ -1,6 +1,6 @@
 //! `stackctl config` output: the config dict as a table, JSON or YAML, optionally explained.
 
-use super::{cell, new_table, redact};
+use super::{cell, header_cells, new_table, redact};
 use crate::config::{Config, SECRET_KEYS};
 use crate::value::{Map, TagStyle, Value};
 
@@ -31,7 +31,7 @@ pub fn table(c: &Config, explain: bool, show_secrets: bool) -> String {
     if explain {
         header.push("from");
     }
-    t.set_header(header);
+    t.set_header(header_cells(header));
     for (k, e) in &c.entries {
         let v = if SECRET_KEYS.contains(k) {
             redact(&e.value, show_secrets)

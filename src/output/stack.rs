@@ -1,7 +1,7 @@
 //! `stackctl resolve` output: a table per stack for people, stackctl's stable JSON/YAML shape
 //! for scripts, and Mitogen's own list-of-hop-dicts shape for diffing against Mitogen.
 
-use super::{cell, new_table, redact};
+use super::{cell, header_cells, new_table, redact};
 use crate::plan::{self, Placement, SshChain};
 use crate::stack::{HopKind, Stack};
 use crate::value::{Map, TagStyle, Value};
@@ -106,7 +106,7 @@ pub fn json(stack: &Stack, show_secrets: bool) -> String {
 pub fn table(stack: &Stack, show_secrets: bool) -> String {
     let places = plan::placements(stack, SshChain::of(stack));
     let mut t = new_table();
-    t.set_header(vec!["#", "method", "host", "runs on", "settings"]);
+    t.set_header(header_cells(["#", "method", "host", "runs on", "settings"]));
     for (i, (h, p)) in stack.hops.iter().zip(&places).enumerate() {
         let settings: Vec<String> = kwargs_shown(&h.kwargs, show_secrets)
             .iter()

@@ -1,0 +1,44 @@
+//! Shared by commands that work on many hosts (`graph`, `ssh-config`): the hosts a pattern
+//! selects (with `--limit`), each with its resolved stack or the resolution error.
+
+use super::session::{Session, SessionHosts};
+use crate::cli::GlobalArgs;
+use crate::inventory::pattern;
+use crate::stack::{self, Stack};
+use anyhow::Result;
+
+/// One selected host and its stack, or the message saying why it has none.
+pub type Resolved = (String, std::result::Result<Stack, String>);
+
+/// Loads the session, selects `pattern` (like `stackctl hosts`) and resolves every host.
+pub fn resolve_pattern(global: &GlobalArgs, pattern_text: &str) -> Result<Vec<Resolved>> {
+    let session = Session::load(global)?;
+    let mut warnings = Vec::new();
+    let names = match pattern::list_hosts(
+        &session.inv,
+        pattern_text,
+        global.limit.as_deref(),
+        &session.cwd,
+        &mut warnings,
+    ) {
+        Ok(h) => h,
+        Err(e) if global.limit.is_none() => {
+            warnings.push(format!("{e}; no hosts matched"));
+            Vec::new()
+        }
+        Err(e) => return Err(anyhow::Error::msg(e)),
+    };
+    warnings.dedup();
+    for w in warnings {
+        eprintln!("[WARNING]: {w}");
+    }
+    let hosts = SessionHosts::new(session.vars(true));
+    Ok(names
+        .into_iter()
+        .map(|name| {
+            let r = stack::resolve(&name, &hosts, &session.settings, &session.play)
+                .map_err(|e| e.to_string());
+            (name, r)
+        })
+        .collect())
+}
