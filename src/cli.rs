@@ -123,6 +123,8 @@ pub enum Command {
     Config(ConfigArgs),
     /// Show the connection stack (hops) that reaches a host
     Resolve(ResolveArgs),
+    /// End persisted ssh masters (all, or those of hosts matching PATTERN)
+    Close(CloseArgs),
 }
 
 #[derive(Debug, Args)]
@@ -227,4 +229,11 @@ pub struct ResolveArgs {
     /// Show passwords instead of ********
     #[arg(long)]
     pub show_secrets: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CloseArgs {
+    /// Inventory host glob (`*`, `?`); masters tunnelled through a matching host end too
+    #[arg(value_name = "PATTERN")]
+    pub pattern: Option<String>,
 }

@@ -1,5 +1,6 @@
 //! One small file per subcommand, wiring the pipeline stages together.
 
+pub mod close;
 pub mod config;
 pub mod hosts;
 pub mod inventory;
@@ -15,5 +16,6 @@ pub fn run(cli: &Cli) -> anyhow::Result<i32> {
         Command::Hosts(a) => hosts::run(&cli.global, a),
         Command::Config(a) => config::run(&cli.global, a),
         Command::Resolve(a) => resolve::run(&cli.global, a),
+        Command::Close(a) => close::run(&cli.global, a),
     }
 }

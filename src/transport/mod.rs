@@ -70,3 +70,5 @@ pub struct HopError {
     pub inventory_host: String,
     pub message: String,
 }
+
+pub mod ssh;
