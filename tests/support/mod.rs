@@ -154,30 +154,13 @@ impl Lab {
 
     /// Hop-0 `SshTarget` for address `idx` of `sshd` as root (or the current user).
     pub fn target(&self, sshd: &Sshd, idx: usize, inventory_host: &str) -> SshTarget {
-        SshTarget {
-            hop_index: 0,
-            inventory_host: inventory_host.into(),
-            hostname: sshd.addrs[idx].clone(),
-            port: Some(sshd.port),
-            username: Some(current_user()),
-            identity_file: Some(self.user_key.display().to_string()),
-            check_host_keys: true,
-            connect_timeout: 5,
-            keepalive_interval: 5,
-            keepalive_count: 3,
-            compression: false,
-            ssh_args: vec![
-                "-o".into(),
-                format!("UserKnownHostsFile={}", self.known_hosts.display()),
-                "-o".into(),
-                "GlobalKnownHostsFile=/dev/null".into(),
-                "-o".into(),
-                "IdentitiesOnly=yes".into(),
-            ],
-            ssh_path: "ssh".into(),
-            debug_level: 0,
-            password: None,
-        }
+        lab_target(
+            &sshd.addrs[idx],
+            sshd.port,
+            inventory_host,
+            &self.user_key,
+            &self.known_hosts,
+        )
     }
 
     /// An ssh_config for plain `ssh -F` runs against the lab's daemons.
@@ -354,19 +337,54 @@ impl Sshd {
             .count()
     }
 
-    /// Stops the daemon and every connection it serves (its process group).
+    /// Stops the daemon and every connection it serves (sshd puts each connection in a session
+    /// of its own, so the fixture kills the daemon's whole process tree).
     pub fn kill(&mut self) {
         if let Some(mut c) = self.child.take() {
-            if let Ok(pid) = i32::try_from(c.id()) {
-                // SAFETY: kill(2) on the process group this fixture created.
-                unsafe {
-                    libc::kill(-pid, libc::SIGKILL);
+            let _ = c.kill();
+            for pid in descendants(c.id()) {
+                if let Ok(pid) = i32::try_from(pid) {
+                    // SAFETY: kill(2) on a process this fixture's daemon started.
+                    unsafe {
+                        libc::kill(pid, libc::SIGKILL);
+                    }
                 }
             }
-            let _ = c.kill();
             let _ = c.wait();
         }
     }
+}
+
+/// Every process below `root` (read from /proc), found before any is killed.
+fn descendants(root: u32) -> Vec<u32> {
+    let mut parent_of = Vec::new();
+    if let Ok(rd) = std::fs::read_dir("/proc") {
+        for e in rd.flatten() {
+            let Some(pid) = e.file_name().to_str().and_then(|n| n.parse::<u32>().ok()) else {
+                continue;
+            };
+            let Ok(stat) = std::fs::read_to_string(e.path().join("stat")) else {
+                continue;
+            };
+            // pid (comm) state ppid …: comm may hold spaces, so split after the last ')'.
+            let ppid = stat
+                .rsplit_once(')')
+                .and_then(|(_, rest)| rest.split_whitespace().nth(1))
+                .and_then(|p| p.parse::<u32>().ok());
+            if let Some(ppid) = ppid {
+                parent_of.push((pid, ppid));
+            }
+        }
+    }
+    let mut out = vec![root];
+    let mut i = 0;
+    while i < out.len() {
+        let p = out[i];
+        out.extend(parent_of.iter().filter(|(_, pp)| *pp == p).map(|(c, _)| *c));
+        i += 1;
+    }
+    out.remove(0);
+    out
 }
 
 impl Drop for Sshd {
@@ -586,4 +604,38 @@ pub fn block_on<F: std::future::Future>(deadline: Duration, f: F) -> F::Output {
             .await
             .expect("deadline exceeded: the operation hung")
     })
+}
+
+/// The `SshTarget` [`Lab::target`] builds, from its parts (for helper processes).
+pub fn lab_target(
+    addr: &str,
+    port: u16,
+    inventory_host: &str,
+    user_key: &Path,
+    known_hosts: &Path,
+) -> SshTarget {
+    SshTarget {
+        hop_index: 0,
+        inventory_host: inventory_host.into(),
+        hostname: addr.to_string(),
+        port: Some(port),
+        username: Some(current_user()),
+        identity_file: Some(user_key.display().to_string()),
+        check_host_keys: true,
+        connect_timeout: 5,
+        keepalive_interval: 5,
+        keepalive_count: 3,
+        compression: false,
+        ssh_args: vec![
+            "-o".into(),
+            format!("UserKnownHostsFile={}", known_hosts.display()),
+            "-o".into(),
+            "GlobalKnownHostsFile=/dev/null".into(),
+            "-o".into(),
+            "IdentitiesOnly=yes".into(),
+        ],
+        ssh_path: "ssh".into(),
+        debug_level: 0,
+        password: None,
+    }
 }
