@@ -146,6 +146,7 @@ pub fn render(
     } else {
         let _ = writeln!(s, "  StrictHostKeyChecking no");
         let _ = writeln!(s, "  UserKnownHostsFile /dev/null");
+        let _ = writeln!(s, "  GlobalKnownHostsFile /dev/null");
     }
     let _ = writeln!(s, "  LogLevel {}", log_level(t.debug_level));
     if let Some(ctl) = parent_ctl {
