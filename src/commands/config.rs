@@ -10,9 +10,7 @@ use anyhow::{Result, bail};
 
 pub fn run(global: &GlobalArgs, args: &ConfigArgs) -> Result<i32> {
     let session = Session::load(global)?;
-    let hosts = SessionHosts {
-        vars: session.vars(true),
-    };
+    let hosts = SessionHosts::new(session.vars(true));
     if !hosts.exists(&args.host) {
         bail!("unknown host '{}': not in the inventory", args.host);
     }

@@ -33,9 +33,7 @@ pub fn run(global: &GlobalArgs, args: &ResolveArgs) -> Result<i32> {
 
 fn resolve(global: &GlobalArgs, args: &ResolveArgs) -> Result<String> {
     let session = Session::load(global)?;
-    let hosts = SessionHosts {
-        vars: session.vars(true),
-    };
+    let hosts = SessionHosts::new(session.vars(true));
     let stack = stack::resolve(&args.host, &hosts, &session.settings, &session.play)?;
     Ok(match args.format {
         ResolveFormat::Table => out::table(&stack, args.show_secrets),

@@ -2,11 +2,12 @@
 //! `-e` extra vars, the playbook dir and the command line's play context.
 
 use crate::cli::GlobalArgs;
-use crate::config::{ConfigError, PlayContext, Secret, VarLookup, Vars};
+use crate::config::{ConfigError, PlayContext, Secret, VarLookup};
 use crate::inventory::{self, Inventory, LoadOptions};
 use crate::settings::{Settings, defs};
 use crate::stack::HostSource;
 use crate::vars::VarsContext;
+use crate::vars::provider::HostVarsCache;
 use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
 
@@ -185,21 +186,29 @@ fn prompt_password(prompt: &str) -> Result<Secret> {
     Ok(Secret::new(line.trim_end_matches(['\n', '\r'])))
 }
 
-/// Hosts for the stack builder, with their variables from the vars stage.
+/// Hosts for the stack builder, with their variables from the vars stage, rendered on access.
 pub struct SessionHosts<'a> {
-    pub vars: VarsContext<'a>,
+    pub vars: HostVarsCache<'a>,
+}
+
+impl<'a> SessionHosts<'a> {
+    pub fn new(vars: VarsContext<'a>) -> Self {
+        SessionHosts {
+            vars: HostVarsCache::new(vars),
+        }
+    }
 }
 
 impl HostSource for SessionHosts<'_> {
     fn exists(&self, host: &str) -> bool {
-        self.vars.is_known_host(host)
+        self.vars.ctx.is_known_host(host)
     }
 
     fn vars(&self, host: &str) -> std::result::Result<Box<dyn VarLookup + '_>, ConfigError> {
-        let hv = self.vars.host_vars(host).map_err(|e| ConfigError {
+        self.vars.vars_of(host).map_err(|e| ConfigError {
             host: host.to_string(),
             message: e.to_string(),
         })?;
-        Ok(Box::new(Vars(hv)))
+        Ok(Box::new(self.vars.rendered(host)))
     }
 }

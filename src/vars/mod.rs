@@ -3,6 +3,8 @@
 
 pub mod extra;
 pub mod files;
+pub mod provider;
+pub mod template;
 
 use crate::error::SourceError;
 use crate::inventory::model::{LOCALHOST_NAMES, merge_values};
