@@ -208,6 +208,10 @@ fn connection_errors_name_the_hop_and_the_ssh_error() {
 
         let e = pool.session(&[bad_host_key]).await.unwrap_err();
         assert!(e.message.contains("Host key verification failed"), "{e}");
+        assert!(
+            !e.message.contains("@@@"),
+            "only the lines that say why: {e}"
+        );
 
         // A failing hop behind a working bastion: hop 1 is named, the bastion is fine.
         let b = lab.target(&bastion, 0, "bastion");
@@ -216,6 +220,10 @@ fn connection_errors_name_the_hop_and_the_ssh_error() {
             .await
             .unwrap_err();
         assert_eq!((e.index, e.inventory_host.as_str()), (1, "gone"), "{e}");
+        assert_eq!(
+            e.message,
+            "connect failed: Connection refused (tunnel from bastion)"
+        );
         assert!(pool.session(&[b]).await.is_ok());
         pool.close_all().await;
     });
@@ -456,7 +464,11 @@ fn helper_open_chain() {
             let name = p.next().unwrap();
             let addr = p.next().unwrap();
             let port = p.next().unwrap().parse().unwrap();
-            lab_target(addr, port, name, &key, &kh)
+            let mut t = lab_target(addr, port, name, &key, &kh);
+            if std::env::var_os("STK_HELPER_NO_KEY").is_some() && name.starts_with("nokey") {
+                t.identity_file = None;
+            }
+            t
         })
         .collect();
     block_on(DEADLINE, async {
@@ -528,4 +540,45 @@ fn masters_persist_across_processes_until_closed() {
     helper();
     assert_eq!((bastion.accepted(), target.accepted()), (2, 3));
     close(None);
+}
+
+#[test]
+fn the_users_ssh_config_stays_in_force() {
+    let lab = Lab::new();
+    let bastion = lab.sshd(SshdSpec::bastion(lab.addrs(1)));
+    let target = lab.sshd(SshdSpec::targets(lab.addrs(1)));
+    // A HOME whose ~/.ssh/config names the target and holds the only way to its key.
+    let home = lab.path().join("home");
+    std::fs::create_dir_all(home.join(".ssh")).unwrap();
+    std::fs::write(
+        home.join(".ssh/config"),
+        format!(
+            "Host nick-target\n  HostName {}\n  IdentityFile {}\n",
+            target.addrs[0],
+            lab.user_key.display()
+        ),
+    )
+    .unwrap();
+    let spec = format!(
+        "jump:{}:{},nokey-app:nick-target:{}",
+        bastion.addrs[0], bastion.port, target.port
+    );
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", "helper_open_chain", "--ignored", "--nocapture"])
+        .env("HOME", &home)
+        .env("STK_HELPER_NO_KEY", "1")
+        .env("STK_HELPER_CHAIN", &spec)
+        .env("STK_HELPER_KEY", &lab.user_key)
+        .env("STK_HELPER_KNOWN_HOSTS", &lab.known_hosts)
+        .env("STK_HELPER_CTL", ctl_dir(&lab))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "helper: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(target.accepted(), 1, "{}", target.log());
+    block_on(DEADLINE, async { pool(&ctl_dir(&lab)).close_all().await });
 }

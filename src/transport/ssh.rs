@@ -272,6 +272,14 @@ impl SshPool {
         parent_fresh: bool,
     ) -> Result<(Arc<openssh::Session>, bool), HopError> {
         let paths = MasterPaths::new(&self.dir, key);
+        let deadline = self
+            .establish_timeout
+            .unwrap_or_else(|| Duration::from_secs(t.connect_timeout.max(1) + 20));
+        // Another stackctl may be establishing the same master right now: two `ssh -M` on one
+        // socket would leave the second running as a plain background connection.
+        let _lock = lock_file(&paths.lock, deadline)
+            .await
+            .map_err(|m| hop_error(t, m))?;
         if paths.sock.exists() {
             if !parent_fresh {
                 let s = openssh::Session::resume_mux(
@@ -286,8 +294,7 @@ impl SshPool {
             master::exit_master(&t.ssh_path, &paths.sock).await;
             let _ = std::fs::remove_file(&paths.sock);
         }
-        let alias = config::alias(key);
-        let cfg = config::render(key, t, parent.map(|p| p.1), self.home.as_deref())
+        let cfg = config::render(t, parent.map(|p| p.1), self.home.as_deref())
             .map_err(|m| hop_error(t, m))?;
         write_private(&paths.config, cfg.as_bytes()).map_err(|m| hop_error(t, m))?;
         let info = MasterInfo {
@@ -312,25 +319,28 @@ impl SshPool {
         } else {
             self.persist.as_secs().max(1)
         };
-        let deadline = self
-            .establish_timeout
-            .unwrap_or_else(|| Duration::from_secs(t.connect_timeout.max(1) + 20));
-        match master::launch(
-            t,
-            &alias,
-            &paths,
-            persist_secs,
-            askpass.as_deref(),
-            deadline,
-        )
-        .await
-        {
+        let parent_log = parent.map(|p| MasterPaths::new(&self.dir, p.0).log);
+        let parent_log_len = parent_log
+            .as_ref()
+            .and_then(|l| std::fs::metadata(l).ok())
+            .map_or(0, |m| m.len());
+        match master::launch(t, &paths, persist_secs, askpass.as_deref(), deadline).await {
             Ok(()) => {}
             Err(e) => {
-                let msg = match e {
+                let mut msg = match e {
                     LaunchError::Ssh(m) => m,
                     other => other.to_string(),
                 };
+                if let (Some(log), Some((pkey, _))) = (&parent_log, parent)
+                    && let Some(why) = master::tunnel_error(log, parent_log_len)
+                {
+                    let via = self
+                        .masters(None)
+                        .into_iter()
+                        .find(|m| m.key == pkey)
+                        .map_or_else(|| "the previous hop".to_string(), |m| m.inventory_host);
+                    msg = format!("{why} (tunnel from {via})");
+                }
                 let _ = std::fs::remove_file(&paths.sock);
                 let _ = std::fs::remove_file(&paths.meta);
                 return Err(hop_error(t, msg));
@@ -464,6 +474,33 @@ impl SshPool {
             master::exit_master(&ssh, &paths.sock).await;
             paths.remove();
         }
+    }
+}
+
+/// An exclusive `flock` on `path`, polled until `deadline`; released when the file is dropped.
+async fn lock_file(path: &Path, deadline: Duration) -> Result<std::fs::File, String> {
+    use std::os::fd::AsRawFd;
+    let f = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .mode(0o600)
+        .open(path)
+        .map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+    let give_up = tokio::time::Instant::now() + deadline;
+    loop {
+        // SAFETY: flock(2) on a descriptor we own.
+        if unsafe { libc::flock(f.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0 {
+            return Ok(f);
+        }
+        if tokio::time::Instant::now() >= give_up {
+            return Err(format!(
+                "another stackctl held {} for {}s",
+                path.display(),
+                deadline.as_secs()
+            ));
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
     }
 }
 

@@ -341,8 +341,17 @@ impl Sshd {
     /// of its own, so the fixture kills the daemon's whole process tree).
     pub fn kill(&mut self) {
         if let Some(mut c) = self.child.take() {
+            // Stop the daemon first so that it starts no new connection, then collect its
+            // remaining children (a stopped parent keeps them) and kill them all.
+            // SAFETY: kill(2) on the daemon this fixture started.
+            if let Ok(pid) = i32::try_from(c.id()) {
+                unsafe {
+                    libc::kill(pid, libc::SIGSTOP);
+                }
+            }
+            let tree = descendants(c.id());
             let _ = c.kill();
-            for pid in descendants(c.id()) {
+            for pid in tree {
                 if let Ok(pid) = i32::try_from(pid) {
                     // SAFETY: kill(2) on a process this fixture's daemon started.
                     unsafe {
@@ -478,9 +487,21 @@ impl Island {
             skip("network namespaces need root");
             return None;
         }
+        let mut last_err = String::new();
+        for attempt in 0..5u32 {
+            match Self::try_new(lab, attempt) {
+                Ok(island) => return Some(island),
+                Err(e) => last_err = e,
+            }
+        }
+        skip(&format!("ip netns setup failed: {last_err}"));
+        None
+    }
+
+    fn try_new(lab: &Lab, attempt: u32) -> Result<Island, String> {
         let n = COUNTER.fetch_add(1, Ordering::SeqCst);
         let id = format!("{}{n}", std::process::id() % 10_000);
-        let subnet = ((std::process::id() * 7 + n) % 250) as u8 + 1;
+        let subnet = ((std::process::id() * 7 + n * 13 + attempt * 31) % 250) as u8 + 1;
         let ns_b = format!("stk{id}b");
         let ns_t = format!("stk{id}t");
         let veth_root = format!("stk{id}r");
@@ -551,8 +572,7 @@ impl Island {
         for s in &steps {
             if let Err(e) = run(Command::new("ip").args(s)) {
                 cleanup(&ns_b, &ns_t, &veth_root, &blocked_net);
-                skip(&format!("ip netns setup failed: {e}"));
-                return None;
+                return Err(e);
             }
         }
         // No forwarding in the bastion's namespace: the target is reachable only by a
@@ -568,7 +588,7 @@ impl Island {
         let spec = SshdSpec::bastion(vec![]);
         let bastion = Sshd::start(lab, std::slice::from_ref(&b_ip), 2222, &spec, Some(&ns_b));
         let target = Sshd::start(lab, std::slice::from_ref(&t_ip), 2222, &spec, Some(&ns_t));
-        Some(Island {
+        Ok(Island {
             bastion,
             target,
             bastion_addr: b_ip,

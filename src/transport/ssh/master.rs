@@ -22,6 +22,7 @@ pub struct MasterPaths {
     pub log: PathBuf,
     pub config: PathBuf,
     pub meta: PathBuf,
+    pub lock: PathBuf,
 }
 
 impl MasterPaths {
@@ -31,6 +32,7 @@ impl MasterPaths {
             log: dir.join(format!("{key}.log")),
             config: dir.join(format!("{key}.cfg")),
             meta: dir.join(format!("{key}.meta")),
+            lock: dir.join(format!("{key}.lock")),
         }
     }
 
@@ -69,11 +71,25 @@ impl std::fmt::Display for LaunchError {
     }
 }
 
-/// Starts `ssh -M -f -N` for the alias in `paths.config`, waits until it has authenticated and
+/// Kills the process group of a launching ssh (and so its ProxyCommand) unless disarmed: on
+/// timeout, and when the launching future is dropped (the run is being cancelled).
+struct GroupGuard(Option<i32>);
+
+impl Drop for GroupGuard {
+    fn drop(&mut self) {
+        if let Some(pgid) = self.0.take() {
+            // SAFETY: kill(2) on the process group created for this ssh (see `process_group`).
+            unsafe {
+                libc::kill(-pgid, libc::SIGKILL);
+            }
+        }
+    }
+}
+
+/// Starts `ssh -F <config> -M -f -N -- <hostname>`, waits until it has authenticated and
 /// backgrounded itself, or kills it (and its ProxyCommand) at `deadline`.
 pub async fn launch(
     t: &SshTarget,
-    alias: &str,
     paths: &MasterPaths,
     persist_secs: u64,
     askpass: Option<&Path>,
@@ -117,7 +133,7 @@ pub async fn launch(
     }
     cmd.args(&t.ssh_args)
         .arg("--")
-        .arg(alias)
+        .arg(&t.hostname)
         .stdout(Stdio::null())
         .stderr(Stdio::from(err_file))
         // Its own process group: Ctrl-C at the terminal must not reach the master's
@@ -128,7 +144,7 @@ pub async fn launch(
     let mut child = cmd
         .spawn()
         .map_err(|e| LaunchError::Spawn(format!("cannot run {}: {e}", t.ssh_path)))?;
-    let pid = child.id();
+    let mut guard = GroupGuard(child.id().and_then(|p| i32::try_from(p).ok()));
     if let (Some(pw), Some(mut stdin)) = (password, child.stdin.take()) {
         let mut line = pw.expose().as_bytes().to_vec();
         line.push(b'\n');
@@ -137,7 +153,13 @@ pub async fn launch(
         line.iter_mut().for_each(|b| *b = 0);
         drop(stdin);
     }
-    match tokio::time::timeout(deadline, child.wait()).await {
+    let waited = tokio::time::timeout(deadline, child.wait()).await;
+    if matches!(waited, Ok(Ok(_))) {
+        // ssh has exited: its pid (the group id) may be reused; the master it forked has
+        // left the group with setsid, and a failed one took its ProxyCommand down with it.
+        guard.0 = None;
+    }
+    match waited {
         Ok(Ok(status)) if status.success() => Ok(()),
         Ok(Ok(status)) => {
             let msg = log_error(&paths.log);
@@ -149,23 +171,46 @@ pub async fn launch(
         }
         Ok(Err(e)) => Err(LaunchError::Spawn(format!("waiting for ssh: {e}"))),
         Err(_) => {
-            if let Some(pid) = pid.and_then(|p| i32::try_from(p).ok()) {
-                // SAFETY: kill(2) on the process group we created for this ssh.
-                unsafe {
-                    libc::kill(-pid, libc::SIGKILL);
-                }
-            }
+            drop(guard);
             let _ = child.kill().await;
             Err(LaunchError::Timeout(deadline))
         }
     }
 }
 
-/// The lines of an ssh log that explain a failure: not debug chatter, not the notice that a
-/// host key was added.
+/// Lines that state why ssh failed, as opposed to banners and advice around them.
+const FINAL_ERRORS: &[&str] = &[
+    "Host key verification failed",
+    "has changed and you have requested strict checking",
+    "No ED25519 host key is known",
+    "No RSA host key is known",
+    "No ECDSA host key is known",
+    "Permission denied",
+    "Connection refused",
+    "Connection timed out",
+    "No route to host",
+    "Network is unreachable",
+    "Could not resolve hostname",
+    "Too many authentication failures",
+    "kex_exchange_identification",
+    "banner exchange",
+    "Bad configuration option",
+    "Unsupported option",
+];
+
+/// The lines of an ssh log that explain a failure: the well-known final errors when there are
+/// any, else everything but debug chatter and notices.
 pub fn log_error(log: &Path) -> String {
+    log_error_from(log, 0)
+}
+
+/// Like [`log_error`], for the part of `log` after byte `offset`.
+pub fn log_error_from(log: &Path, offset: u64) -> String {
     let text = std::fs::read(log).unwrap_or_default();
-    let text = String::from_utf8_lossy(&text);
+    let start = usize::try_from(offset)
+        .unwrap_or(usize::MAX)
+        .min(text.len());
+    let text = String::from_utf8_lossy(&text[start..]);
     let lines: Vec<&str> = text
         .lines()
         .map(str::trim)
@@ -175,9 +220,35 @@ pub fn log_error(log: &Path) -> String {
                 && !l.starts_with("Warning: Permanently added")
                 && !l.starts_with("Authenticated to ")
                 && !l.starts_with("OpenSSH_")
+                && !l.starts_with('@')
+                && !l.starts_with("Connection closed by UNKNOWN")
         })
         .collect();
-    lines.join("; ")
+    let finals: Vec<&str> = lines
+        .iter()
+        .copied()
+        .filter(|l| FINAL_ERRORS.iter().any(|f| l.contains(f)))
+        .collect();
+    if finals.is_empty() {
+        lines.join("; ")
+    } else {
+        finals.join("; ")
+    }
+}
+
+/// Why the parent master could not open the tunnel to a child: the `open failed` lines its
+/// log gained after `offset` (e.g. `connect failed: Connection refused`).
+pub fn tunnel_error(parent_log: &Path, offset: u64) -> Option<String> {
+    let text = std::fs::read(parent_log).ok()?;
+    let start = usize::try_from(offset)
+        .unwrap_or(usize::MAX)
+        .min(text.len());
+    let text = String::from_utf8_lossy(&text[start..]);
+    let msgs: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.split_once("open failed: ").map(|(_, m)| m.trim()))
+        .collect();
+    (!msgs.is_empty()).then(|| msgs.join("; "))
 }
 
 /// Asks the master at `sock` to exit (`ssh -O exit`). True when it answered.
