@@ -76,31 +76,37 @@ async fn ssh_connection(s: &openssh::Session) -> (String, String) {
 
 #[test]
 fn targets_behind_a_bastion_share_one_bastion_connection() {
+    const N: usize = 12;
     let lab = Lab::new();
+    // Stock MaxStartups on the bastion: twelve simultaneous logins there would be refused.
     let bastion = lab.sshd(SshdSpec::bastion(lab.addrs(1)));
-    let targets = lab.sshd(SshdSpec::targets(lab.addrs(4)));
+    let targets = lab.sshd(SshdSpec::targets(lab.addrs(N)));
     let b = lab.target(&bastion, 0, "bastion");
-    let chains: Vec<_> = (0..4)
+    let chains: Vec<_> = (0..N)
         .map(|i| chain(vec![b.clone(), lab.target(&targets, i, &format!("web{i}"))]))
         .collect();
     let dir = ctl_dir(&lab);
     block_on(DEADLINE, async {
-        let pool = pool(&dir);
-        // All four at once: the bastion master must be established exactly once.
-        let (a, b2, c, d) = tokio::join!(
-            pool.session(&chains[0]),
-            pool.session(&chains[1]),
-            pool.session(&chains[2]),
-            pool.session(&chains[3]),
-        );
-        let sessions = [a, b2, c, d].map(|r| r.expect("session"));
-        for (i, s) in sessions.iter().enumerate() {
-            let (_, server) = ssh_connection(s).await;
+        let pool = std::sync::Arc::new(pool(&dir));
+        // All at once: the bastion master must be established exactly once.
+        let mut set = tokio::task::JoinSet::new();
+        for (i, c) in chains.iter().cloned().enumerate() {
+            let pool = pool.clone();
+            set.spawn(async move {
+                let s = pool.session(&c).await.expect("session");
+                (i, ssh_connection(&s).await)
+            });
+        }
+        let mut seen = 0;
+        while let Some(r) = set.join_next().await {
+            let (i, (_, server)) = r.expect("task");
             assert_eq!(
                 server, targets.addrs[i],
                 "target {i} reached its own address"
             );
+            seen += 1;
         }
+        assert_eq!(seen, N);
         // Again, sequentially: everything is reused.
         for c in &chains {
             let s = pool.session(c).await.expect("session");
@@ -116,7 +122,7 @@ fn targets_behind_a_bastion_share_one_bastion_connection() {
         "bastion log:\n{}",
         bastion.log()
     );
-    assert_eq!(targets.accepted(), 4, "targets log:\n{}", targets.log());
+    assert_eq!(targets.accepted(), N, "targets log:\n{}", targets.log());
 }
 
 #[test]
