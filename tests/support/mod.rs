@@ -14,9 +14,12 @@
 //!   log says it listens on every address; killed (process group) on Drop.
 //!   [`Sshd::log()`] is its `-e` output; [`Sshd::accepted()`] counts `Accepted …` lines,
 //!   i.e. authenticated connections; [`Sshd::kill()`] stops it early.
-//! - [`Lab::target(&sshd, addr_index, inventory_host)`] → `SshTarget` for hop 0 as root with the
-//!   lab key, strict host key checking against the lab's known_hosts (via `ssh_args`), short
-//!   timeouts. Set `hop_index` / `username` / `password` as needed.
+//! - [`Lab::target(&sshd, addr_index, inventory_host)`] → `SshTarget` for hop 0 as root (or the
+//!   current user) with the lab key, strict host key checking against the lab's known_hosts
+//!   (`ssh_args`: `-o UserKnownHostsFile=… -o GlobalKnownHostsFile=/dev/null -o
+//!   IdentitiesOnly=yes`), `connect_timeout` 5. Set `hop_index` / `username` / `password` as
+//!   needed. [`lab_target(addr, port, inventory_host, key, known_hosts)`] builds the same from
+//!   parts (helper processes, netns addresses).
 //! - [`Lab::client_config()`] — path of an ssh_config for plain `ssh -F` comparisons (lab key,
 //!   known_hosts, `BatchMode yes`); [`Lab::plain_ssh()`] is `ssh -F <that>`.
 //! - root only: [`TestUser::create(&lab, password)`] (`useradd`, `usermod -p '*'` or `chpasswd`
@@ -26,7 +29,13 @@
 //!   with an `unreachable` route here so a direct attempt fails at once and no packet leaves
 //!   the machine) — each with its own sshd ([`Island::bastion`], [`Island::target`]); removed on
 //!   Drop. Both return `None` after printing why when not root or when `ip netns` fails.
-//! - [`is_root()`], [`skip(reason)`] (prints `SKIPPED: …` to stderr).
+//! - [`is_root()`], [`skip(reason)`] (prints `SKIPPED: …` to stderr), [`current_user()`],
+//!   [`block_on(deadline, fut)`] (a current-thread tokio runtime; the deadline turns a hang into
+//!   a failure — never use it as a timing assertion).
+//!
+//! Daemons log at `LogLevel VERBOSE` to `Sshd::log_path`; every test owns its daemons and
+//! addresses, so tests run in parallel, and only loopback or the test's own netns addresses
+//! are ever contacted.
 #![allow(dead_code)]
 
 use stackctl::transport::SshTarget;
