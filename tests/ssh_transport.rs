@@ -510,17 +510,23 @@ fn masters_persist_across_processes_until_closed() {
             String::from_utf8_lossy(&out.stderr)
         );
     };
-    helper();
+    // Two processes at once: the per-hop lock lets one establish, the other reuses.
+    std::thread::scope(|sc| {
+        let a = sc.spawn(helper);
+        let b = sc.spawn(helper);
+        a.join().unwrap();
+        b.join().unwrap();
+    });
     helper();
     assert_eq!(
         bastion.accepted(),
         1,
-        "second process reused the bastion master"
+        "other processes reused the bastion master"
     );
     assert_eq!(
         target.accepted(),
         1,
-        "second process reused the target master"
+        "other processes reused the target master"
     );
 
     let close = |pattern: Option<&str>| {

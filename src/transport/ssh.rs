@@ -169,6 +169,7 @@ impl SshPool {
                 .join(dir)
         };
         ensure_private_dir(&dir)?;
+        prune(&dir);
         Ok(SshPool {
             dir,
             persist: opts.persist,
@@ -472,6 +473,39 @@ impl SshPool {
                 .and_then(|b| serde_json::from_slice::<MasterInfo>(&b).ok())
                 .map_or_else(|| "ssh".to_string(), |m| m.ssh_path);
             master::exit_master(&ssh, &paths.sock).await;
+            paths.remove();
+        }
+    }
+}
+
+/// Removes the files of masters that are gone (idled out, killed): those whose socket is
+/// missing and whose lock nobody holds (a master being established holds its lock).
+fn prune(dir: &Path) {
+    use std::os::fd::AsRawFd;
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in rd.flatten() {
+        let p = e.path();
+        if p.extension().and_then(|x| x.to_str()) != Some("meta") {
+            continue;
+        }
+        let Some(key) = p.file_stem().and_then(|k| k.to_str()) else {
+            continue;
+        };
+        let paths = MasterPaths::new(dir, key);
+        if paths.sock.exists() {
+            continue;
+        }
+        let Ok(lock) = std::fs::OpenOptions::new().write(true).open(&paths.lock) else {
+            // No lock file: not written by a pool that could still be establishing it.
+            paths.remove();
+            continue;
+        };
+        // SAFETY: flock(2) on a descriptor we own.
+        if unsafe { libc::flock(lock.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0
+            && !paths.sock.exists()
+        {
             paths.remove();
         }
     }
