@@ -44,7 +44,18 @@ impl MasterPaths {
     }
 }
 
-pub const ASKPASS_SCRIPT: &str = "#!/bin/sh\n# stackctl askpass helper: prints the first line of its standard input.\nIFS= read -r pw || [ -n \"$pw\" ] || exit 1\nprintf '%s\\n' \"$pw\"\n";
+/// The askpass helper: answers ssh's password prompt (`user@host's password:`, or
+/// keyboard-interactive `Password:`) with the first line of its standard input, and refuses
+/// every other prompt (a key passphrase, a host key question) so the password is never spent on
+/// one. Only shell builtins touch the password.
+pub const ASKPASS_SCRIPT: &str = "#!/bin/sh\n\
+# stackctl askpass helper: prints the first line of its standard input for a password prompt.\n\
+case \"$1\" in\n\
+*password:*|*Password:*) ;;\n\
+*) exit 1 ;;\n\
+esac\n\
+IFS= read -r pw || [ -n \"$pw\" ] || exit 1\n\
+printf '%s\\n' \"$pw\"\n";
 
 /// How `launch` failed.
 #[derive(Debug)]
@@ -264,5 +275,68 @@ pub async fn exit_master(ssh_path: &str, sock: &Path) -> bool {
     match tokio::time::timeout(Duration::from_secs(10), cmd.status()).await {
         Ok(Ok(s)) => s.success(),
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+    use std::process::Command;
+
+    fn askpass(prompt: &str, input: &str) -> (bool, String) {
+        let mut c = Command::new("/bin/sh")
+            .args(["-c", ASKPASS_SCRIPT, "askpass", prompt])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let _ = c.stdin.take().unwrap().write_all(input.as_bytes());
+        let out = c.wait_with_output().unwrap();
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    }
+
+    #[test]
+    fn askpass_answers_only_password_prompts() {
+        let pw = "s3cret with 'quotes' $HOME \\n";
+        assert_eq!(
+            askpass("ops@db01's password: ", &format!("{pw}\nnext\n")),
+            (true, format!("{pw}\n"))
+        );
+        assert_eq!(askpass("(ops@db01) Password: ", "x"), (true, "x\n".into()));
+        assert_eq!(
+            askpass("Enter passphrase for key '/k': ", "x\n"),
+            (false, String::new())
+        );
+        assert_eq!(
+            askpass("Are you sure you want to continue connecting", "yes\n"),
+            (false, String::new())
+        );
+    }
+
+    #[test]
+    fn log_errors_keep_the_lines_that_say_why() {
+        let td = tempfile::tempdir().unwrap();
+        let log = td.path().join("log");
+        std::fs::write(
+            &log,
+            "debug1: x\n@@@@@\n@ WARNING @\nOffending key\nHost key verification failed.\n",
+        )
+        .unwrap();
+        assert_eq!(log_error(&log), "Host key verification failed.");
+        std::fs::write(&log, "Warning: Permanently added 'x'\nsomething odd\n").unwrap();
+        assert_eq!(log_error(&log), "something odd");
+        std::fs::write(
+            &log,
+            "a\nchannel 3: open failed: connect failed: No route to host\n",
+        )
+        .unwrap();
+        assert_eq!(
+            tunnel_error(&log, 2).as_deref(),
+            Some("connect failed: No route to host")
+        );
     }
 }
