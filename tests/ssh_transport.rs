@@ -594,3 +594,54 @@ fn the_users_ssh_config_stays_in_force() {
     assert_eq!(target.accepted(), 1, "{}", target.log());
     block_on(DEADLINE, async { pool(&ctl_dir(&lab)).close_all().await });
 }
+
+#[test]
+fn a_master_killed_with_sigkill_is_replaced() {
+    let lab = Lab::new();
+    let sshd = lab.sshd(SshdSpec::targets(lab.addrs(1)));
+    let t = lab.target(&sshd, 0, "web01");
+    let dir = ctl_dir(&lab);
+    block_on(DEADLINE, async {
+        let pool = pool(&dir);
+        let s = pool
+            .session(std::slice::from_ref(&t))
+            .await
+            .expect("session");
+        let sock = s.control_socket().to_path_buf();
+        let out = std::process::Command::new("ssh")
+            .args(["-F", "/dev/null", "-S"])
+            .arg(&sock)
+            .args(["-O", "check", "none"])
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stderr).into_owned();
+        let pid: i32 = text
+            .split("pid=")
+            .nth(1)
+            .and_then(|r| r.split(')').next())
+            .and_then(|p| p.parse().ok())
+            .unwrap_or_else(|| panic!("ssh -O check: {text}"));
+        // SAFETY: kill(2) on the master this test's pool started.
+        unsafe {
+            libc::kill(pid, libc::SIGKILL);
+        }
+        while s.check().await.is_ok() {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        assert!(sock.exists(), "a killed master leaves its socket behind");
+        // Same pool and a new one: both notice and start a new master on the same path.
+        let s2 = pool
+            .session(std::slice::from_ref(&t))
+            .await
+            .expect("session");
+        assert!(s2.raw_command("true").status().await.unwrap().success());
+        let s3 = self::pool(&dir)
+            .session(std::slice::from_ref(&t))
+            .await
+            .expect("session");
+        assert_eq!(s3.control_socket(), sock);
+        assert!(s3.raw_command("true").status().await.unwrap().success());
+        pool.close_all().await;
+    });
+    assert_eq!(sshd.accepted(), 2, "{}", sshd.log());
+}
