@@ -10,11 +10,15 @@ use anyhow::Result;
 pub fn run(global: &GlobalArgs, args: &HostsArgs) -> Result<i32> {
     let session = Session::load(global)?;
     let mut warnings = Vec::new();
-    let mut hosts = pattern::select(&session.inv, &args.pattern, &mut warnings);
-    if let Some(limit) = &global.limit {
-        hosts = pattern::apply_limit(&session.inv, hosts, limit, &session.cwd, &mut warnings)
-            .map_err(anyhow::Error::msg)?;
-    }
+    let hosts = pattern::list_hosts(
+        &session.inv,
+        &args.pattern,
+        global.limit.as_deref(),
+        &session.cwd,
+        &mut warnings,
+    )
+    .map_err(anyhow::Error::msg)?;
+    warnings.dedup();
     for w in warnings {
         eprintln!("[WARNING]: {w}");
     }

@@ -32,10 +32,15 @@ pub fn run(global: &GlobalArgs, args: &InventoryArgs) -> Result<i32> {
         let limited = match &global.limit {
             Some(limit) => {
                 let mut warnings = Vec::new();
-                let all = pattern::select(&session.inv, "all", &mut warnings);
-                let hosts =
-                    pattern::apply_limit(&session.inv, all, limit, &session.cwd, &mut warnings)
-                        .map_err(anyhow::Error::msg)?;
+                let hosts = pattern::list_hosts(
+                    &session.inv,
+                    "all",
+                    Some(limit),
+                    &session.cwd,
+                    &mut warnings,
+                )
+                .map_err(anyhow::Error::msg)?;
+                warnings.dedup();
                 for w in warnings {
                     eprintln!("[WARNING]: {w}");
                 }
