@@ -51,6 +51,21 @@ fn direct_target_runs_commands_with_exit_codes_and_separate_streams() {
         pool.close_all().await;
     });
     assert_eq!(sshd.accepted(), 1, "{}", sshd.log());
+    // The same as plain OpenSSH gives.
+    let plain = lab
+        .plain_ssh()
+        .args(["-p", &sshd.port.to_string(), &sshd.addrs[0]])
+        .arg("echo hello; echo oops >&2; exit 3")
+        .output()
+        .unwrap();
+    assert_eq!(
+        (
+            plain.stdout.as_slice(),
+            plain.stderr.as_slice(),
+            plain.status.code()
+        ),
+        (&b"hello\n"[..], &b"oops\n"[..], Some(3))
+    );
 }
 
 /// `chain` with hop indexes set in order.
