@@ -103,7 +103,11 @@ pub struct SshPool {
     slots: Mutex<HashMap<String, Arc<tokio::sync::Mutex<Slot>>>>,
     /// Keys of the masters this pool launched, in launch order.
     launched: Mutex<Vec<String>>,
+    launch_permits: tokio::sync::Semaphore,
 }
+
+/// Masters being established at once, per pool.
+pub const MAX_PARALLEL_LAUNCHES: usize = 32;
 
 /// The default control directory (without creating it).
 pub fn default_control_dir() -> PathBuf {
@@ -179,6 +183,7 @@ impl SshPool {
                 .filter(|h| h.is_absolute()),
             slots: Mutex::new(HashMap::new()),
             launched: Mutex::new(Vec::new()),
+            launch_permits: tokio::sync::Semaphore::new(MAX_PARALLEL_LAUNCHES),
         })
     }
 
@@ -325,6 +330,9 @@ impl SshPool {
             .as_ref()
             .and_then(|l| std::fs::metadata(l).ok())
             .map_or(0, |m| m.len());
+        // Bounded: a thousand simultaneous `ssh` key exchanges thrash the machine and trip
+        // MaxStartups on any daemon they share.
+        let _permit = self.launch_permits.acquire().await;
         match master::launch(t, &paths, persist_secs, askpass.as_deref(), deadline).await {
             Ok(()) => {}
             Err(e) => {
