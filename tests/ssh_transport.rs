@@ -623,19 +623,7 @@ fn a_master_killed_with_sigkill_is_replaced() {
             .await
             .expect("session");
         let sock = s.control_socket().to_path_buf();
-        let out = std::process::Command::new("ssh")
-            .args(["-F", "/dev/null", "-S"])
-            .arg(&sock)
-            .args(["-O", "check", "none"])
-            .output()
-            .unwrap();
-        let text = String::from_utf8_lossy(&out.stderr).into_owned();
-        let pid: i32 = text
-            .split("pid=")
-            .nth(1)
-            .and_then(|r| r.split(')').next())
-            .and_then(|p| p.parse().ok())
-            .unwrap_or_else(|| panic!("ssh -O check: {text}"));
+        let pid = master_pid(&sock);
         // SAFETY: kill(2) on the master this test's pool started.
         unsafe {
             libc::kill(pid, libc::SIGKILL);
@@ -658,5 +646,55 @@ fn a_master_killed_with_sigkill_is_replaced() {
         assert!(s3.raw_command("true").status().await.unwrap().success());
         pool.close_all().await;
     });
+    assert_eq!(sshd.accepted(), 2, "{}", sshd.log());
+}
+
+/// The pid of the master listening on `sock` (`ssh -O check`).
+fn master_pid(sock: &std::path::Path) -> i32 {
+    let out = std::process::Command::new("ssh")
+        .args(["-F", "/dev/null", "-S"])
+        .arg(sock)
+        .args(["-O", "check", "none"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stderr).into_owned();
+    text.split("pid=")
+        .nth(1)
+        .and_then(|r| r.split(')').next())
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("ssh -O check: {text}"))
+}
+
+#[test]
+fn a_stopped_master_does_not_hang_the_next_run() {
+    let lab = Lab::new();
+    let sshd = lab.sshd(SshdSpec::targets(lab.addrs(1)));
+    let t = lab.target(&sshd, 0, "web01");
+    let dir = ctl_dir(&lab);
+    let stopped = block_on(DEADLINE, async {
+        let s = pool(&dir)
+            .session(std::slice::from_ref(&t))
+            .await
+            .expect("session");
+        let pid = master_pid(s.control_socket());
+        // SAFETY: kill(2) on the master this test started.
+        unsafe {
+            libc::kill(pid, libc::SIGSTOP);
+        }
+        // A new run treats the wedged master as dead and starts another.
+        let pool = pool(&dir);
+        let s2 = pool
+            .session(std::slice::from_ref(&t))
+            .await
+            .expect("session");
+        assert!(s2.raw_command("true").status().await.unwrap().success());
+        assert_ne!(master_pid(s2.control_socket()), pid);
+        pool.close_all().await;
+        pid
+    });
+    // SAFETY: as above; the stopped master is this test's to end.
+    unsafe {
+        libc::kill(stopped, libc::SIGKILL);
+    }
     assert_eq!(sshd.accepted(), 2, "{}", sshd.log());
 }

@@ -233,7 +233,7 @@ impl SshPool {
             }
             if let Slot::Ready { session, sock, .. } = &*g
                 && !parent_fresh
-                && session.check().await.is_ok()
+                && alive(session).await
             {
                 let (session, sock) = (session.clone(), sock.clone());
                 parent = Some((key, sock, false));
@@ -292,7 +292,7 @@ impl SshPool {
                     paths.sock.clone().into_boxed_path(),
                     Some(paths.log.clone().into_boxed_path()),
                 );
-                if s.check().await.is_ok() {
+                if alive(&s).await {
                     return Ok((Arc::new(s), false));
                 }
             }
@@ -359,8 +359,8 @@ impl SshPool {
             paths.sock.clone().into_boxed_path(),
             Some(paths.log.clone().into_boxed_path()),
         );
-        if let Err(e) = s.check().await {
-            return Err(hop_error(t, format!("the new master does not answer: {e}")));
+        if !alive(&s).await {
+            return Err(hop_error(t, "the new master does not answer".into()));
         }
         self.launched
             .lock()
@@ -484,6 +484,17 @@ impl SshPool {
             paths.remove();
         }
     }
+}
+
+/// How long a master may take to answer an alive check before it counts as dead (a stopped
+/// or wedged master must not hang the run).
+const CHECK_TIMEOUT: Duration = Duration::from_secs(5);
+
+async fn alive(s: &openssh::Session) -> bool {
+    matches!(
+        tokio::time::timeout(CHECK_TIMEOUT, s.check()).await,
+        Ok(Ok(()))
+    )
 }
 
 /// Removes the files of masters that are gone (idled out, killed): those whose socket is

@@ -272,7 +272,7 @@ pub async fn exit_master(ssh_path: &str, sock: &Path) -> bool {
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .kill_on_drop(true);
-    match tokio::time::timeout(Duration::from_secs(10), cmd.status()).await {
+    match tokio::time::timeout(Duration::from_secs(5), cmd.status()).await {
         Ok(Ok(s)) => s.success(),
         _ => false,
     }
