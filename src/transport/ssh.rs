@@ -10,8 +10,15 @@
 //! Files in the control directory, per hop key `K` (16 hex digits, see [`config::hop_key`]):
 //! `K.sock` (control socket), `K.cfg` (generated ssh_config), `K.log` (the master's log),
 //! `K.meta` (JSON: inventory host, endpoint, parent key, depth — what `close` reads), plus the
-//! shared `askpass` helper. A hop fails once per pool: every later chain through it gets the
-//! same [`HopError`] at once instead of waiting for its own timeout.
+//! shared `askpass` helper and a `K.lock` that serialises establishing `K` across processes.
+//! A hop fails once per pool: every later chain through it gets the same [`HopError`] at once
+//! instead of waiting for its own timeout.
+//!
+//! Each master gets its own generated config (see [`config::render`]) and `ssh` is given the
+//! hop's real hostname, not an alias, so the user's `Host` blocks match as for a plain `ssh`.
+//! Sessions are `resume_mux` sessions: dropping them leaves the master up; commands on one
+//! master share the target's `MaxSessions` (10 by default), so callers bound their
+//! concurrency per session.
 
 pub mod config;
 pub mod master;
