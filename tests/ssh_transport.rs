@@ -388,6 +388,7 @@ fn password_login_keeps_the_password_off_every_argv_and_environment() {
             while !stop.load(std::sync::atomic::Ordering::SeqCst) {
                 seen.extend(processes_holding(&needle));
                 rounds += 1;
+                std::thread::sleep(Duration::from_millis(2));
             }
             (seen, rounds)
         })
