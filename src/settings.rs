@@ -57,8 +57,10 @@ impl Settings {
             warnings,
             ..Default::default()
         };
+        let explicit = env_config(&settings.env);
         for c in candidates {
-            if c.is_file() {
+            let forced = explicit.as_ref() == Some(&c) && c.exists() && !c.is_dir();
+            if forced || c.is_file() {
                 settings.load_file(&c)?;
                 break;
             }
@@ -168,6 +170,13 @@ impl Settings {
     pub fn env(&self, name: &str) -> Option<&str> {
         self.env.get(name).map(String::as_str)
     }
+}
+
+/// The file `$ANSIBLE_CONFIG` names, if set (a directory means its ansible.cfg).
+fn env_config(env: &HashMap<String, String>) -> Option<PathBuf> {
+    let cfg = env.get("ANSIBLE_CONFIG").filter(|s| !s.is_empty())?;
+    let p = expand_user(cfg, env);
+    Some(if p.is_dir() { p.join("ansible.cfg") } else { p })
 }
 
 /// Ansible strips one pair of surrounding quotes from string settings.

@@ -10,14 +10,22 @@ use anyhow::Result;
 pub fn run(global: &GlobalArgs, args: &HostsArgs) -> Result<i32> {
     let session = Session::load(global)?;
     let mut warnings = Vec::new();
-    let hosts = pattern::list_hosts(
+    let hosts = match pattern::list_hosts(
         &session.inv,
         &args.pattern,
         global.limit.as_deref(),
         &session.cwd,
         &mut warnings,
-    )
-    .map_err(anyhow::Error::msg)?;
+    ) {
+        Ok(h) => h,
+        // Like `ansible PATTERN --list-hosts`: without --limit a pattern that cannot be
+        // evaluated selects nothing (the reason stays visible as a warning).
+        Err(e) if global.limit.is_none() => {
+            warnings.push(format!("{e}; no hosts matched"));
+            Vec::new()
+        }
+        Err(e) => return Err(anyhow::Error::msg(e)),
+    };
     warnings.dedup();
     for w in warnings {
         eprintln!("[WARNING]: {w}");

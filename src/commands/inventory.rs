@@ -17,7 +17,7 @@ pub fn run(global: &GlobalArgs, args: &InventoryArgs) -> Result<i32> {
         if !vars.is_known_host(host) {
             bail!("You must pass a single valid host to --host parameter");
         }
-        out::host(&vars, host, args.yaml)?
+        out::host(&vars, host, args.export, args.yaml)?
     } else if let Some(graph) = &args.graph {
         let group = args
             .group
@@ -27,7 +27,7 @@ pub fn run(global: &GlobalArgs, args: &InventoryArgs) -> Result<i32> {
         if !session.inv.groups.contains_key(group) {
             bail!("Pattern must be valid group name when using --graph");
         }
-        out::graph(&vars, group, args.vars)?
+        out::graph(&vars, group, args.vars, args.export)?
     } else {
         let limited = match &global.limit {
             Some(limit) => {
@@ -50,9 +50,10 @@ pub fn run(global: &GlobalArgs, args: &InventoryArgs) -> Result<i32> {
         };
         out::list(&vars, limited.as_deref(), args.export, args.yaml)?
     };
+    let text = format!("{}\n", text.trim_end_matches('\n'));
     match &args.output {
-        Some(path) => std::fs::write(path, format!("{text}\n"))?,
-        None => println!("{text}"),
+        Some(path) => std::fs::write(path, text)?,
+        None => print!("{text}"),
     }
     Ok(0)
 }

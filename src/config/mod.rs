@@ -278,7 +278,14 @@ pub fn build(
                 .map_err(err)?
                 .or_else(|| cli(play.become_user.clone(), "--become-user"))
                 .or_else(|| l.setting(&defs::BECOME_USER))
-                .unwrap_or_else(|| default(Value::str("root")));
+                .unwrap_or_else(|| {
+                    // Only the sudo and su plugins default to root; doas, dzdo … have no
+                    // default user, so with none set no become hop is added (corpus 03#5).
+                    match method.as_str() {
+                        "sudo" | "su" => default(Value::str("root")),
+                        _ => default(Value::Null),
+                    }
+                });
             (b, m, u)
         }
         Role::Via {
@@ -556,8 +563,9 @@ pub fn build(
     );
 
     // ansible_doas_exe
+    // Both specs read it as `var or env` (a falsy var falls through).
     let doas = l
-        .first(mode, &["ansible_doas_exe"])
+        .first(Mode::Truthy, &["ansible_doas_exe"])
         .map_err(err)?
         .or_else(|| l.setting(&defs::DOAS_EXE))
         .unwrap_or_else(|| default(Value::Null));

@@ -144,6 +144,7 @@ fn load_dir(inv: &mut Inventory, dir: &Path, opts: &LoadOptions) -> Result<(), U
             .map(|n| n.as_encoded_bytes().to_vec())
             .cmp(&b.file_name().map(|n| n.as_encoded_bytes().to_vec()))
     });
+    let mut parsed = 0;
     for entry in entries {
         let name = entry
             .file_name()
@@ -157,6 +158,21 @@ fn load_dir(inv: &mut Inventory, dir: &Path, opts: &LoadOptions) -> Result<(), U
         } else {
             load_file(inv, &entry, opts)?;
         }
+        parsed += 1;
+    }
+    // A directory whose every entry is ignored is itself an unparsed source (corpus 16#4).
+    if parsed == 0 {
+        return Err(UnparsedSource {
+            source_path: dir.display().to_string(),
+            attempts: vec![(
+                "-".into(),
+                SourceError::new(
+                    dir,
+                    None,
+                    "every entry of this directory is ignored; nothing was read",
+                ),
+            )],
+        });
     }
     Ok(())
 }

@@ -75,6 +75,9 @@ pub fn parse(inv: &mut Inventory, path: &Path) -> Result<(), SourceError> {
         );
     }
     let hosts = std::mem::take(&mut loader.hosts);
+    // Values a script returns for `--host NAME` are untrusted text to Ansible: strings come
+    // back tagged unsafe (corpus 18#1); `_meta.hostvars` values are not.
+    let per_host_call = meta_hostvars.is_none();
     for host in hosts {
         let vars = match meta_hostvars {
             Some(hv) => hv
@@ -90,10 +93,22 @@ pub fn parse(inv: &mut Inventory, path: &Path) -> Result<(), SourceError> {
             )));
         };
         for (k, v) in &vars {
-            loader.set_var(&host, k, value::from_json(v))?;
+            let v = value::from_json(v);
+            let v = if per_host_call { mark_unsafe(v) } else { v };
+            loader.set_var(&host, k, v)?;
         }
     }
     Ok(())
+}
+
+/// Strings (at any depth) become `Value::Unsafe`.
+fn mark_unsafe(v: Value) -> Value {
+    match v {
+        Value::Str(s) => Value::Unsafe(s),
+        Value::List(items) => Value::List(items.into_iter().map(mark_unsafe).collect()),
+        Value::Map(m) => Value::Map(m.into_iter().map(|(k, v)| (k, mark_unsafe(v))).collect()),
+        other => other,
+    }
 }
 
 /// `_meta` must be a mapping; `_meta.profile`, when present, a string naming the inventory profile.

@@ -7,8 +7,13 @@ use crate::vars::{VarsContext, plain};
 use std::collections::HashSet;
 
 /// `--host NAME`: the merged vars of one host.
-pub fn host(vars: &VarsContext, name: &str, yaml: bool) -> Result<String, SourceError> {
-    let v = Value::Map(plain(&vars.host_vars(name)?));
+pub fn host(
+    vars: &VarsContext,
+    name: &str,
+    export: bool,
+    yaml: bool,
+) -> Result<String, SourceError> {
+    let v = Value::Map(host_vars_for_list(vars, name, export)?);
     Ok(if yaml {
         crate::yaml::to_yaml_string(&v)
     } else {
@@ -169,48 +174,70 @@ fn graph_line(item: &str, depth: usize, out: &mut Vec<String>) {
     }
 }
 
-fn graph_vars(map: &Map, depth: usize, out: &mut Vec<String>) {
+/// `{key = str(value)}` lines, sorted by key. `str()` of a vault value needs its plaintext, so
+/// without vault secrets it is Ansible's fatal error (corpus 10#5).
+fn graph_vars(map: &Map, depth: usize, out: &mut Vec<String>) -> Result<(), SourceError> {
     let mut keys: Vec<&String> = map.keys().collect();
     keys.sort();
     for k in keys {
+        if let Value::Vault(_) = map[k] {
+            return Err(SourceError::new(
+                format!("variable {k}"),
+                None,
+                crate::yaml::NO_VAULT_SECRETS,
+            ));
+        }
         graph_line(&format!("{{{} = {}}}", k, map[k].py_str()), depth, out);
     }
+    Ok(())
 }
 
 /// `--graph [GROUP] [--vars]`: the group tree, children first, groups repeated under every
 /// parent, hosts after child groups; `--limit` ignored.
-pub fn graph(vars: &VarsContext, group: &str, show_vars: bool) -> Result<String, SourceError> {
+pub fn graph(
+    vars: &VarsContext,
+    group: &str,
+    show_vars: bool,
+    export: bool,
+) -> Result<String, SourceError> {
     let mut out = Vec::new();
-    graph_group(vars, group, 0, show_vars, &mut out, 0)?;
+    let opts = GraphOpts { show_vars, export };
+    graph_group(vars, group, 0, &opts, &mut out, 0)?;
     Ok(out.join("\n"))
+}
+
+struct GraphOpts {
+    show_vars: bool,
+    export: bool,
 }
 
 fn graph_group(
     vars: &VarsContext,
     name: &str,
     depth: usize,
-    show_vars: bool,
+    opts: &GraphOpts,
     out: &mut Vec<String>,
     guard: usize,
 ) -> Result<(), SourceError> {
+    let show_vars = opts.show_vars;
     let grp = &vars.inv.groups[name];
     graph_line(&format!("@{name}:"), depth, out);
     if guard > vars.inv.groups.len() {
         return Ok(());
     }
     for kid in &grp.children {
-        graph_group(vars, kid, depth + 1, show_vars, out, guard + 1)?;
+        graph_group(vars, kid, depth + 1, opts, out, guard + 1)?;
     }
     if name != "all" {
         for h in &grp.hosts {
             graph_line(h, depth + 1, out);
             if show_vars {
-                graph_vars(&plain(&vars.host_vars(h)?), depth + 2, out);
+                graph_vars(&host_vars_for_list(vars, h, opts.export)?, depth + 2, out)?;
             }
         }
     }
     if show_vars {
-        graph_vars(&plain(&vars.group_export_vars(name)?), depth + 1, out);
+        graph_vars(&plain(&vars.group_export_vars(name)?), depth + 1, out)?;
     }
     Ok(())
 }

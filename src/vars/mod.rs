@@ -55,29 +55,39 @@ pub struct HostVar {
 
 pub type HostVars = IndexMap<String, HostVar>;
 
-/// Names Ansible sets itself and removes from `ansible-inventory` output.
-pub const MAGIC_VARS: [&str; 20] = [
-    "inventory_hostname",
-    "inventory_hostname_short",
-    "inventory_file",
-    "inventory_dir",
-    "group_names",
-    "groups",
-    "playbook_dir",
-    "ansible_version",
+/// Names ansible-inventory removes from every host's and group's variables (its internal
+/// vars: magic variables Ansible sets itself), so a user var of that name never shows.
+pub const INTERNAL_VARS: [&str; 23] = [
+    "ansible_diff_mode",
     "ansible_config_file",
-    "ansible_playbook_python",
+    "ansible_facts",
     "ansible_forks",
-    "ansible_limit",
     "ansible_inventory_sources",
-    "ansible_verbosity",
+    "ansible_limit",
+    "ansible_playbook_python",
     "ansible_run_tags",
     "ansible_skip_tags",
-    "ansible_check_mode",
-    "ansible_diff_mode",
+    "ansible_verbosity",
+    "ansible_version",
+    "inventory_dir",
+    "inventory_file",
+    "inventory_hostname",
+    "inventory_hostname_short",
+    "groups",
+    "group_names",
     "omit",
     "hostvars",
+    "playbook_dir",
+    "play_hosts",
+    "role_names",
+    "ungrouped",
 ];
+
+fn remove_internal(vars: &mut HostVars) {
+    for m in INTERNAL_VARS {
+        vars.shift_remove(m);
+    }
+}
 
 /// Everything needed to compute any host's variables.
 pub struct VarsContext<'a> {
@@ -211,9 +221,7 @@ impl<'a> VarsContext<'a> {
         }
         self.host_file_layers(&mut acc, host)?;
         self.combine(&mut acc, &self.extra, &Scope::ExtraVars);
-        for m in MAGIC_VARS {
-            acc.shift_remove(m);
-        }
+        remove_internal(&mut acc);
         Ok(acc)
     }
 
@@ -224,9 +232,7 @@ impl<'a> VarsContext<'a> {
             self.combine(&mut acc, &h.vars, &Scope::HostInline);
         }
         self.host_file_layers(&mut acc, host)?;
-        for m in MAGIC_VARS {
-            acc.shift_remove(m);
-        }
+        remove_internal(&mut acc);
         Ok(acc)
     }
 
@@ -248,6 +254,7 @@ impl<'a> VarsContext<'a> {
                 },
             );
         }
+        remove_internal(&mut acc);
         Ok(acc)
     }
 

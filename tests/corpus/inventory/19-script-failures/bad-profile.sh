@@ -1,0 +1,2 @@
+#!/bin/sh
+echo '{"g": {"hosts": ["h1"]}, "_meta": {"hostvars": {}, "profile": "bogus"}}'
