@@ -134,10 +134,10 @@ fn without_engine_paths(mut v: serde_json::Value) -> serde_json::Value {
                 .unwrap_or("")
                 .to_string();
             let key = format!("{method}_path");
-            if matches!(method.as_str(), "docker" | "podman" | "buildah") {
-                if let Some(k) = hop.get_mut("kwargs").and_then(|k| k.as_object_mut()) {
-                    k.remove(&key);
-                }
+            if matches!(method.as_str(), "docker" | "podman" | "buildah")
+                && let Some(k) = hop.get_mut("kwargs").and_then(|k| k.as_object_mut())
+            {
+                k.remove(&key);
             }
         }
     }
