@@ -699,3 +699,30 @@ fn a_stopped_master_does_not_hang_the_next_run() {
     }
     assert_eq!(sshd.accepted(), 2, "{}", sshd.log());
 }
+
+#[test]
+fn persist_zero_closes_the_runs_masters_at_finish() {
+    let lab = Lab::new();
+    let bastion = lab.sshd(SshdSpec::bastion(lab.addrs(1)));
+    let target = lab.sshd(SshdSpec::targets(lab.addrs(1)));
+    let hops = chain(vec![
+        lab.target(&bastion, 0, "bastion"),
+        lab.target(&target, 0, "app"),
+    ]);
+    let dir = ctl_dir(&lab);
+    block_on(DEADLINE, async {
+        let pool = SshPool::new(SshPoolOptions {
+            control_dir: Some(dir.clone()),
+            persist: Duration::ZERO,
+            ..Default::default()
+        })
+        .unwrap();
+        let s = pool.session(&hops).await.expect("session");
+        assert!(s.raw_command("true").status().await.unwrap().success());
+        assert_eq!(pool.masters(None).len(), 2);
+        pool.finish().await;
+        assert!(pool.masters(None).is_empty());
+        assert!(!s.control_socket().exists());
+        assert!(s.check().await.is_err(), "the master is gone");
+    });
+}
