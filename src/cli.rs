@@ -125,6 +125,8 @@ pub enum Command {
     Resolve(ResolveArgs),
     /// End persisted ssh masters (all, or those of hosts matching PATTERN)
     Close(CloseArgs),
+    /// Run a command on a host through its connection stack
+    Exec(ExecArgs),
 }
 
 #[derive(Debug, Args)]
@@ -236,4 +238,56 @@ pub struct CloseArgs {
     /// Inventory host glob (`*`, `?`); masters tunnelled through a matching host end too
     #[arg(value_name = "PATTERN")]
     pub pattern: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SshChainArg {
+    /// An ssh hop right after another is connected from this machine through the previous
+    /// one's connection (like `ssh -J`): your keys, agent and known_hosts
+    Tunnel,
+    /// Every ssh hop after the first runs `ssh` on the previous machine, with its keys and files
+    Nested,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_long_help = "The command: several words are each quoted, so the target's `sh -c` \
+receives exactly those words (`exec web01 -- printf '%s\\n' 'a b' '$HOME'` prints `a b` and \
+`$HOME`); a single word is a shell snippet run by the target's `sh -c`, like `ssh host 'a | b'` \
+(`exec web01 -- 'ls /etc | wc -l'`).\n\n\
+Every hop that is not an ssh connection made from this machine wraps the command: local `sh -c`, \
+sudo/su/doas, docker/podman/buildah exec, kubectl, lxc, lxd, incus, jail, setns/machinectl \
+(nsenter), or a nested `ssh`. Become passwords (-K, --become-password-file, \
+ansible_become_pass) are fed to the prompt through a pipe or a pty, never argv or the \
+environment.\n\n\
+Exit status: the command's; 255 when a hop failed, with `stackctl: hop N (method on host): \
+message` on stderr (e.g. `sudo password is incorrect`); 1 for usage, inventory or resolution \
+errors; 99 when interrupted (Ctrl-C, SIGTERM), after ending every process the run started."
+)]
+pub struct ExecArgs {
+    /// Inventory host name
+    #[arg(value_name = "HOST")]
+    pub host: String,
+    /// Print the plan (ssh connections with their options, each hop's wrapper and the exact
+    /// command string; passwords as ********) and exit
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Give the command a terminal (local plans only for now)
+    #[arg(short = 't', long)]
+    pub tty: bool,
+    /// How consecutive ssh hops are chained (default: the host's `stackctl_ssh_chain` var, else
+    /// tunnel)
+    #[arg(long, value_enum, value_name = "MODE")]
+    pub ssh_chain: Option<SshChainArg>,
+    /// The command (after `--`): several words are quoted one by one; a single word is a shell
+    /// snippet
+    #[arg(
+        value_name = "COMMAND",
+        required = true,
+        num_args = 1..,
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        value_parser = clap::value_parser!(std::ffi::OsString)
+    )]
+    pub command: Vec<std::ffi::OsString>,
 }

@@ -188,7 +188,7 @@ fn parsers_never_panic() {
         pattern_inv.add_host(h, Some(g), None, &o);
     }
     let _ = pattern_inv.add_child("prod", "web");
-    pattern_inv.reconcile();
+    pattern_inv.reconcile().expect("reconcile");
 
     let seed = std::env::var("STACKCTL_FUZZ_SEED")
         .ok()

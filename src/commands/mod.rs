@@ -2,6 +2,7 @@
 
 pub mod close;
 pub mod config;
+pub mod exec;
 pub mod hosts;
 pub mod inventory;
 pub mod resolve;
@@ -17,5 +18,6 @@ pub fn run(cli: &Cli) -> anyhow::Result<i32> {
         Command::Config(a) => config::run(&cli.global, a),
         Command::Resolve(a) => resolve::run(&cli.global, a),
         Command::Close(a) => close::run(&cli.global, a),
+        Command::Exec(a) => exec::run(&cli.global, a),
     }
 }

@@ -542,6 +542,21 @@ pub fn build(
         c.set(name, v.0, v.1);
     }
 
+    // stackctl_ssh_chain: how consecutive ssh hops are chained (execution.md §2).
+    let chain = l
+        .first(Mode::Defined, &["stackctl_ssh_chain"])
+        .map_err(err)?
+        .filter(|(v, _)| !v.is_null())
+        .unwrap_or_else(|| default(Value::str("tunnel")));
+    let chain_text = chain.0.py_str();
+    if !matches!(chain_text.as_str(), "tunnel" | "nested") {
+        return Err(err(format!(
+            "stackctl_ssh_chain={} must be 'tunnel' or 'nested'",
+            chain.0.py_repr()
+        )));
+    }
+    c.set("stackctl_ssh_chain", Value::str(chain_text), chain.1);
+
     // extra_args (kubectl targets only)
     let mut extra_args = Vec::new();
     if target && c.str("transport") == Some("kubectl") {

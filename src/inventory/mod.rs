@@ -80,7 +80,13 @@ pub fn load(sources: &[String], opts: &LoadOptions) -> Result<Inventory, Unparse
     for source in sources {
         load_source(&mut inv, source, opts)?;
     }
-    inv.reconcile();
+    inv.reconcile().map_err(|message| UnparsedSource {
+        source_path: sources.join(","),
+        attempts: vec![(
+            "reconcile".into(),
+            SourceError::new("inventory", None, message),
+        )],
+    })?;
     Ok(inv)
 }
 

@@ -201,7 +201,7 @@ impl Inventory {
 
     /// Ansible's reconcile step: parentless groups join `all` (creation order), hosts with no
     /// real group go to `ungrouped`, hosts in a real group leave it.
-    pub fn reconcile(&mut self) {
+    pub fn reconcile(&mut self) -> Result<(), String> {
         let orphans: Vec<String> = self
             .groups
             .values()
@@ -209,7 +209,8 @@ impl Inventory {
             .map(|g| g.name.clone())
             .collect();
         for g in orphans {
-            let _ = self.add_child("all", &g);
+            // `[x:children] all` makes this a loop, which Ansible reports.
+            self.add_child("all", &g)?;
         }
         let names: Vec<String> = self.hosts.keys().cloned().collect();
         for h in names {
@@ -220,7 +221,15 @@ impl Inventory {
                 .cloned()
                 .collect();
             if real.is_empty() {
-                if !self.hosts[&h].implicit {
+                if self.hosts[&h].implicit || self.hosts[&h].groups.iter().any(|g| g == "ungrouped")
+                {
+                    continue;
+                }
+                if self.groups.contains_key(&h) {
+                    // Ansible's add_child looks the name up as a group first: the group of
+                    // the same name becomes ungrouped's child, the host stays where it is.
+                    self.add_child("ungrouped", &h)?;
+                } else {
                     self.add_host(&h, Some("ungrouped"), None, &Origin::Default);
                 }
             } else if self.hosts[&h].groups.iter().any(|g| g == "ungrouped") {
@@ -232,6 +241,7 @@ impl Inventory {
                 }
             }
         }
+        Ok(())
     }
 
     /// Longest path from `all` (depth(all) = 0).
@@ -381,7 +391,7 @@ mod tests {
         inv.add_host("shared", Some("ungrouped"), None, &o);
         inv.add_host("shared", Some("a"), None, &o);
         inv.add_host("loose", None, None, &o);
-        inv.reconcile();
+        inv.reconcile().expect("reconcile");
         assert_eq!(inv.groups["ungrouped"].hosts, vec!["loose"]);
         assert_eq!(inv.groups["all"].children, vec!["ungrouped", "a"]);
     }
@@ -396,7 +406,7 @@ mod tests {
         inv.add_host("n1", Some("nginx"), None, &o);
         inv.add_host("d1", Some("db"), None, &o);
         inv.add_host("u1", Some("ungrouped"), None, &o);
-        inv.reconcile();
+        inv.reconcile().expect("reconcile");
         assert_eq!(inv.group_hosts("all"), vec!["u1", "w1", "d1", "n1"]);
         assert_eq!(inv.group_hosts("web"), vec!["w1", "n1"]);
     }

@@ -826,7 +826,7 @@ mod tests {
                 inv.add_host(h, Some(g), None, &o);
             }
         }
-        inv.reconcile();
+        inv.reconcile().expect("reconcile");
         inv
     }
 
@@ -1040,7 +1040,7 @@ mod tests {
         }
         inv.add_host("web1", Some("webgrp"), None, &o);
         inv.add_host("db1", Some("dbs-east"), None, &o);
-        inv.reconcile();
+        inv.reconcile().expect("reconcile");
         inv
     }
 

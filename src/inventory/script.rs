@@ -75,9 +75,6 @@ pub fn parse(inv: &mut Inventory, path: &Path) -> Result<(), SourceError> {
         );
     }
     let hosts = std::mem::take(&mut loader.hosts);
-    // Values a script returns for `--host NAME` are untrusted text to Ansible: strings come
-    // back tagged unsafe (corpus 18#1); `_meta.hostvars` values are not.
-    let per_host_call = meta_hostvars.is_none();
     for host in hosts {
         let vars = match meta_hostvars {
             Some(hv) => hv
@@ -93,21 +90,26 @@ pub fn parse(inv: &mut Inventory, path: &Path) -> Result<(), SourceError> {
             )));
         };
         for (k, v) in &vars {
-            let v = value::from_json(v);
-            let v = if per_host_call { mark_unsafe(v) } else { v };
-            loader.set_var(&host, k, v)?;
+            loader.set_var(&host, k, value::from_json(v))?;
         }
     }
     Ok(())
 }
 
-/// Strings (at any depth) become `Value::Unsafe`.
-fn mark_unsafe(v: Value) -> Value {
-    match v {
-        Value::Str(s) => Value::Unsafe(s),
-        Value::List(items) => Value::List(items.into_iter().map(mark_unsafe).collect()),
-        Value::Map(m) => Value::Map(m.into_iter().map(|(k, v)| (k, mark_unsafe(v))).collect()),
-        other => other,
+/// Strings at any depth wrapped as `{"__ansible_unsafe": …}`, which `value::from_json` reads
+/// back as `Value::Unsafe`.
+fn unsafe_json(j: &Json) -> Json {
+    match j {
+        Json::String(s) => {
+            let mut m = serde_json::Map::new();
+            m.insert("__ansible_unsafe".into(), Json::String(s.clone()));
+            Json::Object(m)
+        }
+        Json::Array(items) => Json::Array(items.iter().map(unsafe_json).collect()),
+        Json::Object(m) => {
+            Json::Object(m.iter().map(|(k, v)| (k.clone(), unsafe_json(v))).collect())
+        }
+        other => other.clone(),
     }
 }
 
@@ -184,7 +186,8 @@ impl Loader<'_> {
                     "hosts".into(),
                     Json::Array(vec![Json::String(group.into())]),
                 );
-                m.insert("vars".into(), Json::Object(map.clone()));
+                // "cannot be templated": Ansible marks these values unsafe (corpus 18#1).
+                m.insert("vars".into(), unsafe_json(&Json::Object(map.clone())));
                 converted = m;
                 &converted
             }
@@ -467,7 +470,7 @@ mod tests {
  "_meta": {"hostvars": {"w1": {"x": 1}, "ghost": {"y": 2}, "l1": {"z": [1,2]}, "s1": {"ansible_group_priority": 5}}}}"#,
         )
         .unwrap();
-        inv.reconcile();
+        inv.reconcile().expect("reconcile");
         assert_eq!(
             inv.groups["web"].hosts,
             ["w1", "h2:2222"],

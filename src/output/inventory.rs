@@ -42,8 +42,8 @@ pub fn list(
         None => inv.hosts.keys().map(String::as_str).collect(),
     };
     if yaml {
-        let mut seen_hosts = HashSet::new();
-        let top = yaml_group(vars, "all", &available, export, &mut seen_hosts)?;
+        let mut seen = YamlSeen::default();
+        let top = yaml_group(vars, "all", &available, export, &mut seen)?;
         let mut root = Map::new();
         if let Some(g) = top {
             root.insert("all".into(), g);
@@ -113,36 +113,45 @@ fn json_group(
     Ok(())
 }
 
+/// Hosts and groups already written by `--yaml`: a group appears in full once and as `{}`
+/// under later parents; a host's vars appear only where it is first reached.
+#[derive(Default)]
+struct YamlSeen {
+    hosts: HashSet<String>,
+    groups: HashSet<String>,
+}
+
+/// One group of `--yaml`, visiting children in declaration order (the emitter sorts keys).
 fn yaml_group(
     vars: &VarsContext,
     name: &str,
     available: &HashSet<&str>,
     export: bool,
-    seen_hosts: &mut HashSet<String>,
+    seen: &mut YamlSeen,
 ) -> Result<Option<Value>, SourceError> {
     let grp = &vars.inv.groups[name];
     let mut body = Map::new();
-    let mut kids: Vec<&String> = grp.children.iter().collect();
-    kids.sort();
     let mut children = Map::new();
-    for kid in kids {
-        if let Some(v) = yaml_group(vars, kid, available, export, seen_hosts)? {
-            children.insert(kid.clone(), v);
+    for kid in &grp.children {
+        if kid == "all" {
+            continue;
+        }
+        if seen.groups.contains(kid) {
+            children.insert(kid.clone(), Value::Map(Map::new()));
+        } else {
+            if let Some(v) = yaml_group(vars, kid, available, export, seen)? {
+                children.insert(kid.clone(), v);
+            }
+            seen.groups.insert(kid.clone());
         }
     }
     if !children.is_empty() {
         body.insert("children".into(), Value::Map(children));
     }
     if name != "all" {
-        let mut hosts: Vec<&String> = grp
-            .hosts
-            .iter()
-            .filter(|h| available.contains(h.as_str()))
-            .collect();
-        hosts.sort();
         let mut hmap = Map::new();
-        for h in hosts {
-            let hv = if seen_hosts.insert(h.clone()) {
+        for h in grp.hosts.iter().filter(|h| available.contains(h.as_str())) {
+            let hv = if seen.hosts.insert(h.clone()) {
                 host_vars_for_list(vars, h, export)?
             } else {
                 Map::new()

@@ -3,6 +3,7 @@
 
 pub mod config;
 pub mod inventory;
+pub mod plan;
 pub mod stack;
 
 use crate::value::Value;

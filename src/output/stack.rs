@@ -46,7 +46,7 @@ pub fn mitogen(stack: &Stack, show_secrets: bool) -> String {
 /// stackctl's documented shape: `{"host", "hops": [{index, method, kind, inventory_host,
 /// runs_on, enable_lru, kwargs}]}`.
 pub fn to_value(stack: &Stack, show_secrets: bool) -> Value {
-    let places = plan::placements(stack, SshChain::default());
+    let places = plan::placements(stack, SshChain::of(stack));
     let hops: Vec<Value> = stack
         .hops
         .iter()
@@ -104,7 +104,7 @@ pub fn json(stack: &Stack, show_secrets: bool) -> String {
 
 /// One row per hop: index, method, inventory host, where it runs, and the kwargs that are set.
 pub fn table(stack: &Stack, show_secrets: bool) -> String {
-    let places = plan::placements(stack, SshChain::default());
+    let places = plan::placements(stack, SshChain::of(stack));
     let mut t = new_table();
     t.set_header(vec!["#", "method", "host", "runs on", "settings"]);
     for (i, (h, p)) in stack.hops.iter().zip(&places).enumerate() {

@@ -1,6 +1,19 @@
 //! Plan stage: where each hop of a stack runs. An ssh hop directly after another ssh hop is
 //! tunnelled from this machine through the parent's connection (`ssh -W`, like `ssh -J`);
 //! any other hop runs on the machine (or account) the previous hop reached (execution.md §2).
+//!
+//! [`build()`] turns a stack into a [`Plan`]: the ssh connections made from this machine
+//! (masters) and one shell string wrapping every other hop, quoted once per shell layer by
+//! [`quote::quote`].
+
+pub mod build;
+pub mod kw;
+pub mod quote;
+pub mod ssh;
+pub mod wrap;
+
+pub use build::{Layer, Plan, PlanError, PlanOptions, build, nonce, user_command};
+pub use wrap::{BecomeMethod, SecretFeed};
 
 use crate::stack::{Builder, Stack};
 
@@ -21,6 +34,27 @@ pub enum SshChain {
     #[default]
     Tunnel,
     Nested,
+}
+
+impl SshChain {
+    /// Parses `tunnel` / `nested`.
+    pub fn parse(s: &str) -> Option<SshChain> {
+        match s {
+            "tunnel" => Some(SshChain::Tunnel),
+            "nested" => Some(SshChain::Nested),
+            _ => None,
+        }
+    }
+
+    /// The target's `stackctl_ssh_chain` setting (its host var; default tunnel).
+    pub fn of(stack: &Stack) -> SshChain {
+        stack
+            .configs
+            .last()
+            .and_then(|(_, c)| c.str("stackctl_ssh_chain"))
+            .and_then(SshChain::parse)
+            .unwrap_or_default()
+    }
 }
 
 /// The placement of every hop of `stack`.

@@ -6,6 +6,12 @@
 
 use crate::config::Secret;
 
+pub mod local;
+pub mod pty;
+pub mod remote;
+pub mod ssh;
+pub mod stream;
+
 /// One ssh connection made from this machine (tunnelled through the previous one when it is
 /// not the first). Built by the plan from an ssh hop's kwargs (execution.md §2).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -71,4 +77,29 @@ pub struct HopError {
     pub message: String,
 }
 
-pub mod ssh;
+/// Runs a plan: locally when it has no ssh master, else on its last master through a fresh
+/// [`ssh::SshPool`]. Never panics; every failure is an [`stream::Outcome::Hop`].
+pub async fn run_plan(plan: &crate::plan::Plan, user: stream::UserIo) -> stream::Outcome {
+    if plan.masters.is_empty() {
+        return local::run(plan, user).await;
+    }
+    let pool = match ssh::SshPool::new(ssh::SshPoolOptions::default()) {
+        Ok(p) => p,
+        Err(e) => {
+            let (index, host) = plan
+                .masters
+                .first()
+                .map(|m| (m.hop_index, m.inventory_host.clone()))
+                .unwrap_or_default();
+            return stream::Outcome::Hop(HopError {
+                index,
+                method: "ssh".into(),
+                inventory_host: host,
+                message: e.to_string(),
+            });
+        }
+    };
+    let outcome = remote::run(&pool, plan, user).await;
+    pool.finish().await;
+    outcome
+}

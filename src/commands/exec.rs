@@ -1,0 +1,92 @@
+//! `stackctl exec HOST [--dry-run] [-t] [--ssh-chain tunnel|nested] -- COMMAND…`: resolve the
+//! host's stack, build the plan, print it (`--dry-run`) or run it with output streamed and the
+//! command's exit status (255 when a hop failed), like `ssh`.
+
+use super::session::{Session, SessionHosts};
+use crate::cli::{ExecArgs, GlobalArgs, SshChainArg};
+use crate::plan::{self, PlanOptions, SshChain};
+use crate::stack;
+use crate::transport::stream::{Outcome, UserIo};
+use anyhow::{Context, Result};
+use std::os::unix::ffi::OsStrExt;
+
+pub fn run(global: &GlobalArgs, args: &ExecArgs) -> Result<i32> {
+    let session = Session::load(global)?;
+    let hosts = SessionHosts::new(session.vars(true));
+    let stack = stack::resolve(&args.host, &hosts, &session.settings, &session.play)?;
+    let chain = match args.ssh_chain {
+        Some(SshChainArg::Tunnel) => SshChain::Tunnel,
+        Some(SshChainArg::Nested) => SshChain::Nested,
+        None => SshChain::of(&stack),
+    };
+    let argv: Vec<Vec<u8>> = args.command.iter().map(|w| w.as_bytes().to_vec()).collect();
+    let opts = PlanOptions {
+        chain,
+        tty: args.tty,
+        nonce: if args.dry_run {
+            "NONCE".into()
+        } else {
+            plan::nonce()
+        },
+    };
+    let plan = plan::build(&stack, &argv, &opts)?;
+    if args.dry_run {
+        print!("{}", crate::output::plan::text(&plan, chain));
+        return Ok(0);
+    }
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let _raw = if plan.tty { RawTerminal::enter() } else { None };
+    let outcome = rt.block_on(async {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+        let run = crate::transport::run_plan(&plan, UserIo::process());
+        tokio::select! {
+            o = run => Ok::<_, std::io::Error>(Some(o)),
+            _ = tokio::signal::ctrl_c() => Ok(None),
+            _ = term.recv() => Ok(None),
+        }
+    });
+    drop(_raw);
+    // Blocking stdin reads must not hold the process open.
+    rt.shutdown_background();
+    match outcome.context("cannot install signal handlers")? {
+        Some(Outcome::Exited(code)) => Ok(code),
+        Some(Outcome::Hop(e)) => {
+            eprintln!("stackctl: {e}");
+            Ok(255)
+        }
+        None => {
+            // execution.md §4: interrupted runs end every child they started and exit 99.
+            eprintln!("stackctl: interrupted");
+            Ok(99)
+        }
+    }
+}
+
+/// Our terminal in raw mode for `-t`, restored on drop.
+struct RawTerminal(nix::sys::termios::Termios);
+
+impl RawTerminal {
+    fn enter() -> Option<RawTerminal> {
+        use nix::sys::termios::{SetArg, cfmakeraw, tcgetattr, tcsetattr};
+        use std::io::IsTerminal;
+        let stdin = std::io::stdin();
+        if !stdin.is_terminal() {
+            return None;
+        }
+        let saved = tcgetattr(&stdin).ok()?;
+        let mut raw = saved.clone();
+        cfmakeraw(&mut raw);
+        tcsetattr(&stdin, SetArg::TCSANOW, &raw).ok()?;
+        Some(RawTerminal(saved))
+    }
+}
+
+impl Drop for RawTerminal {
+    fn drop(&mut self) {
+        use nix::sys::termios::{SetArg, tcsetattr};
+        let _ = tcsetattr(std::io::stdin(), SetArg::TCSANOW, &self.0);
+    }
+}
