@@ -726,3 +726,72 @@ fn persist_zero_closes_the_runs_masters_at_finish() {
         assert!(s.check().await.is_err(), "the master is gone");
     });
 }
+
+#[test]
+fn stackctl_exec_reuses_persisted_masters_until_closed() {
+    let lab = Lab::new();
+    let mut bastion = lab.sshd(SshdSpec::bastion(lab.addrs(1)));
+    let target = lab.sshd(SshdSpec::targets(lab.addrs(1)));
+    let inv = lab.path().join("hosts.ini");
+    std::fs::write(
+        &inv,
+        format!(
+            "bastion ansible_host={} ansible_port={}\n\
+             app ansible_host={} ansible_port={} mitogen_via=bastion\n\
+             [all:vars]\n\
+             ansible_user={}\n\
+             ansible_ssh_private_key_file={}\n\
+             ansible_ssh_common_args='-o UserKnownHostsFile={} -o GlobalKnownHostsFile=/dev/null'\n",
+            bastion.addrs[0],
+            bastion.port,
+            target.addrs[0],
+            target.port,
+            current_user(),
+            lab.user_key.display(),
+            lab.known_hosts.display()
+        ),
+    )
+    .unwrap();
+    let dir = ctl_dir(&lab);
+    let stackctl = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_stackctl"))
+            .env("STACKCTL_CONTROL_DIR", &dir)
+            .env("HOME", lab.path())
+            .current_dir(lab.path())
+            .args(args)
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let inv = inv.display().to_string();
+    let exec = || stackctl(&["exec", "-i", &inv, "app", "--", "echo $SSH_CONNECTION"]);
+    for _ in 0..3 {
+        let (code, out, err) = exec();
+        assert_eq!(code, Some(0), "{err}");
+        assert_eq!(
+            out.split_whitespace().nth(2),
+            Some(target.addrs[0].as_str())
+        );
+    }
+    assert_eq!((bastion.accepted(), target.accepted()), (1, 1));
+    let (code, out, _) = stackctl(&["close"]);
+    assert_eq!(code, Some(0));
+    assert_eq!(out.lines().count(), 2, "{out}");
+    let (code, _, err) = exec();
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!((bastion.accepted(), target.accepted()), (2, 2));
+    stackctl(&["close"]);
+    // A dead bastion: exit 255 and the hop named, not a hang.
+    bastion.kill();
+    let (code, _, err) = exec();
+    assert_eq!(code, Some(255), "{err}");
+    assert!(
+        err.contains("hop 0 (ssh on bastion): ") && err.contains("Connection refused"),
+        "{err}"
+    );
+}
