@@ -504,22 +504,29 @@ async fn alive(s: &openssh::Session) -> bool {
     )
 }
 
-/// Removes the files of masters that are gone (idled out, killed): those whose socket is
-/// missing and whose lock nobody holds (a master being established holds its lock).
+/// Removes the files of masters that are gone (idled out, killed, or never established):
+/// those whose socket is missing and whose lock nobody holds (a master being established holds
+/// its lock).
 fn prune(dir: &Path) {
     use std::os::fd::AsRawFd;
     let Ok(rd) = std::fs::read_dir(dir) else {
         return;
     };
-    for e in rd.flatten() {
-        let p = e.path();
-        if p.extension().and_then(|x| x.to_str()) != Some("meta") {
-            continue;
-        }
-        let Some(key) = p.file_stem().and_then(|k| k.to_str()) else {
-            continue;
-        };
-        let paths = MasterPaths::new(dir, key);
+    let mut keys: Vec<String> = rd
+        .flatten()
+        .filter_map(|e| {
+            let p = e.path();
+            let ext = p.extension().and_then(|x| x.to_str())?;
+            if !matches!(ext, "meta" | "cfg" | "log") {
+                return None;
+            }
+            p.file_stem().and_then(|k| k.to_str()).map(str::to_string)
+        })
+        .collect();
+    keys.sort();
+    keys.dedup();
+    for key in keys {
+        let paths = MasterPaths::new(dir, &key);
         if paths.sock.exists() {
             continue;
         }
@@ -624,6 +631,41 @@ mod tests {
         assert!(!glob_match("web", "web01"));
         assert!(glob_match("*01", "web01"));
         assert!(!glob_match("db*", "web01"));
+    }
+
+    #[test]
+    fn files_of_gone_masters_are_pruned_unless_being_established() {
+        use std::os::fd::AsRawFd;
+        let td = tempfile::tempdir().unwrap();
+        let d = td.path().join("c");
+        let opts = || SshPoolOptions {
+            control_dir: Some(d.clone()),
+            ..Default::default()
+        };
+        SshPool::new(opts()).unwrap();
+        for f in [
+            "aaaa.cfg",
+            "aaaa.log",
+            "aaaa.lock",
+            "bbbb.cfg",
+            "bbbb.meta",
+            "bbbb.lock",
+        ] {
+            std::fs::write(d.join(f), "").unwrap();
+        }
+        // bbbb is being established by someone holding its lock.
+        let held = std::fs::File::open(d.join("bbbb.lock")).unwrap();
+        // SAFETY: flock(2) on a descriptor we own.
+        assert_eq!(
+            unsafe { libc::flock(held.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) },
+            0
+        );
+        SshPool::new(opts()).unwrap();
+        assert!(!d.join("aaaa.cfg").exists() && !d.join("aaaa.log").exists());
+        assert!(d.join("bbbb.cfg").exists() && d.join("bbbb.meta").exists());
+        drop(held);
+        SshPool::new(opts()).unwrap();
+        assert!(!d.join("bbbb.meta").exists());
     }
 
     #[test]
