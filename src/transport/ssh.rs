@@ -16,6 +16,11 @@
 //!
 //! Each master gets its own generated config (see [`config::render`]) and `ssh` is given the
 //! hop's real hostname, not an alias, so the user's `Host` blocks match as for a plain `ssh`.
+//! Precedence (OpenSSH keeps the first value): stackctl's control options on the command line
+//! (`-S`, `-M`, `ControlPersist`, `BatchMode`) come before `ssh_args`, so they always hold;
+//! `ssh_args` come before the generated config, so a user's `-o` in `ansible_ssh_common_args`
+//! beats the hop's generated `User`/`Port`/`StrictHostKeyChecking`/… lines, as it would beat
+//! `~/.ssh/config`; the user's config fills in what neither sets.
 //! Sessions are `resume_mux` sessions: dropping them leaves the master up; commands on one
 //! master share the target's `MaxSessions` (10 by default), so callers bound their
 //! concurrency per session.
