@@ -169,6 +169,7 @@ impl Env {
                 "bastion ansible_host={b} ansible_port={bp}\n\
                  app ansible_host={t} ansible_port={tp} mitogen_via=bastion\n\
                  direct ansible_host={d} ansible_port={tp}\n\
+                 here ansible_connection=local\n\
                  {extra_inventory}\n\
                  [all:vars]\n\
                  ansible_user={u}\n\
@@ -250,9 +251,10 @@ fn lines(text: &str) -> Vec<String> {
 }
 
 #[test]
-fn shell_direct_and_behind_a_bastion() {
+fn shell_direct_behind_a_bastion_and_local() {
     let env = Env::new("");
-    for host in ["direct", "app"] {
+    // `here` is a local plan: a pty here, no ssh at all.
+    for host in ["direct", "app", "here"] {
         let mut run = PtyRun::start(&env, &["shell", host], 33, 111);
         let before = term_settings(&run.slave);
         run.send("echo $((6*7)); tty; stty size; exit 3\n");
@@ -391,10 +393,15 @@ fn shell_through_su_answers_the_password_prompt_through_the_pty() {
         login.name, other.name
     ));
     let mut run = PtyRun::start(&env, &["shell", "suhost"], 24, 80);
-    run.send("id -un; tty; exit 4\n");
+    run.send("id -un; pwd; tty; exit 4\n");
     let (code, out) = run.finish();
     let l = lines(&out);
     assert!(l.contains(&other.name), "{out}");
+    let home = format!("/home-{}", other.name);
+    assert!(
+        l.iter().any(|x| x.ends_with(&home)),
+        "login shell in its home: {out}"
+    );
     assert!(l.iter().any(|x| x.starts_with("/dev/pts/")), "{out}");
     assert!(!out.contains(&pw), "the password was echoed: {out}");
     assert_eq!(code, Some(4), "{out}");

@@ -46,7 +46,7 @@ pub struct ShellArgs {
 /// The command run at the end of the stack: the account's login shell, in its home directory.
 pub const LOGIN_SHELL: &str = "e=$(getent passwd \"$(id -u)\" 2>/dev/null) || e=; \
 s=${e##*:}; [ -n \"$s\" ] && [ -x \"$s\" ] || s=${SHELL:-/bin/sh}; [ -x \"$s\" ] || s=/bin/sh; \
-h=$(printf '%s\\n' \"$e\" | cut -d: -f6); \
+h=${e%:*}; h=${h##*:}; \
 if [ -n \"$h\" ] && [ -d \"$h\" ]; then HOME=$h; export HOME; cd \"$h\" || :; fi; \
 SHELL=$s; export SHELL; exec \"$s\" -l";
 
