@@ -417,3 +417,100 @@ fn shell_through_su_answers_the_password_prompt_through_the_pty() {
     assert!(out.contains("su password is incorrect"), "{out}");
     assert!(!out.contains(&pw), "{out}");
 }
+
+/// Processes (other than this test) whose argv or environment contain `needle`.
+fn processes_holding(needle: &[u8]) -> Vec<String> {
+    let me = std::process::id().to_string();
+    let mut hits = Vec::new();
+    let Ok(rd) = std::fs::read_dir("/proc") else {
+        return hits;
+    };
+    for e in rd.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if !name.bytes().all(|b| b.is_ascii_digit()) || name == me {
+            continue;
+        }
+        for f in ["cmdline", "environ"] {
+            if let Ok(b) = std::fs::read(e.path().join(f))
+                && b.windows(needle.len()).any(|w| w == needle)
+            {
+                hits.push(format!("{name} {f}"));
+            }
+        }
+    }
+    hits
+}
+
+/// A sudoers drop-in, removed on drop.
+struct Sudoers(PathBuf);
+
+impl Drop for Sudoers {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+/// ssh as a user, then sudo with that user's password typed at sudo's prompt through the
+/// terminal; the password is on no argv or environment while the shell runs. Root only.
+#[test]
+fn shell_through_sudo_types_the_password_and_keeps_it_off_argv() {
+    if !is_root() {
+        skip("shell through sudo needs a throwaway user and a sudoers rule (root)");
+        return;
+    }
+    let users = Lab::new();
+    let pw = format!("Sudo-{}-pw", std::process::id());
+    let Some(login) = TestUser::create(&users, Some(&pw)) else {
+        return;
+    };
+    let path = PathBuf::from(format!("/etc/sudoers.d/stackctl-shell-test-{}", login.name));
+    std::fs::write(
+        &path,
+        format!(
+            "Defaults:{u} !lecture, timestamp_timeout=0\n{u} ALL=(root) ALL\n",
+            u = login.name
+        ),
+    )
+    .expect("sudoers");
+    let _rule = Sudoers(path.clone());
+    std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o440))
+        .expect("chmod sudoers");
+    let pass_file = users.path().join("become-pass");
+    std::fs::write(&pass_file, format!("{pw}\n")).expect("password file");
+    let env = Env::new(&format!(
+        "sudohost ansible_host={{TARGET}} ansible_user={} ansible_become=yes \
+         ansible_become_method=sudo",
+        login.name
+    ));
+    let pass_arg = pass_file.display().to_string();
+    let mut run = PtyRun::start(
+        &env,
+        &["--become-password-file", &pass_arg, "shell", "sudohost"],
+        24,
+        80,
+    );
+    run.send("echo in-$((40+2)); id -un; tty\n");
+    assert!(run.wait_for("in-42", 0, DEADLINE), "{}", run.text());
+    assert_eq!(processes_holding(pw.as_bytes()), Vec::<String>::new());
+    run.send("exit 5\n");
+    let (code, out) = run.finish();
+    let l = lines(&out);
+    assert!(l.contains(&"root".to_string()), "{out}");
+    assert!(l.iter().any(|x| x.starts_with("/dev/pts/")), "{out}");
+    assert!(!out.contains(&pw), "the password was echoed: {out}");
+    assert_eq!(code, Some(5), "{out}");
+    // A wrong password is the hop's error, not a hang.
+    std::fs::write(&pass_file, "wrong\n").expect("password file");
+    let run = PtyRun::start(
+        &env,
+        &["--become-password-file", &pass_arg, "shell", "sudohost"],
+        24,
+        80,
+    );
+    let (code, out) = run.finish();
+    assert_eq!(code, Some(255), "{out}");
+    assert!(
+        out.contains("hop 1 (sudo on sudohost): sudo password is incorrect"),
+        "{out}"
+    );
+}
