@@ -21,6 +21,8 @@ struct PtyRun {
     master: std::fs::File,
     /// Kept open so the terminal's settings can be read after stackctl exits.
     slave: OwnedFd,
+    /// The terminal's settings before stackctl started.
+    before: String,
     child: Child,
     rx: mpsc::Receiver<Vec<u8>>,
     out: Vec<u8>,
@@ -47,6 +49,7 @@ fn term_settings(fd: &OwnedFd) -> String {
 impl PtyRun {
     fn start(env: &Env, args: &[&str], rows: u16, cols: u16) -> PtyRun {
         let p = nix::pty::openpty(Some(&winsize(rows, cols)), None).expect("openpty");
+        let before = term_settings(&p.slave);
         let mut cmd = env.command(args);
         let io = |s: &OwnedFd| Stdio::from(s.try_clone().expect("dup slave"));
         cmd.stdin(io(&p.slave))
@@ -84,6 +87,7 @@ impl PtyRun {
         PtyRun {
             master,
             slave: p.slave,
+            before,
             child,
             rx,
             out: Vec::new(),
@@ -256,7 +260,7 @@ fn shell_direct_behind_a_bastion_and_local() {
     // `here` is a local plan: a pty here, no ssh at all.
     for host in ["direct", "app", "here"] {
         let mut run = PtyRun::start(&env, &["shell", host], 33, 111);
-        let before = term_settings(&run.slave);
+        let before = run.before.clone();
         run.send("echo $((6*7)); tty; stty size; exit 3\n");
         let slave = run.slave.try_clone().expect("dup slave");
         let (code, out) = run.finish();
@@ -280,6 +284,35 @@ fn shell_direct_behind_a_bastion_and_local() {
     }
 }
 
+/// `--ssh-chain nested`: the second ssh runs on the bastion, with `-tt`, so the target still
+/// gives the shell a terminal.
+#[test]
+fn shell_through_a_nested_ssh_hop() {
+    let env = Env::new("");
+    let mut run = PtyRun::start(&env, &["shell", "--ssh-chain", "nested", "app"], 30, 100);
+    run.send("echo $((6*7)); tty; stty size; echo $SSH_CONNECTION; exit 3\n");
+    let (code, out) = run.finish();
+    let l = lines(&out);
+    assert!(l.iter().any(|x| x == "42"), "{out}");
+    assert!(l.iter().any(|x| x.starts_with("/dev/pts/")), "{out}");
+    assert!(l.iter().any(|x| x == "30 100"), "window size: {out}");
+    assert_eq!(code, Some(3), "{out}");
+}
+
+/// A hop that fails on the terminal path is named, exit 255, and the terminal is restored.
+#[test]
+fn shell_with_a_dead_bastion_names_hop_zero() {
+    let mut env = Env::new("");
+    env._sshds[0].kill();
+    let run = PtyRun::start(&env, &["shell", "app"], 24, 80);
+    let before = run.before.clone();
+    let slave = run.slave.try_clone().expect("dup slave");
+    let (code, out) = run.finish();
+    assert_eq!(code, Some(255), "{out}");
+    assert!(out.contains("hop 0 (ssh on bastion): "), "{out}");
+    assert_eq!(term_settings(&slave), before);
+}
+
 #[test]
 fn shell_follows_window_size_changes() {
     let env = Env::new("");
@@ -289,6 +322,13 @@ fn shell_follows_window_size_changes() {
         run.wait_for("ready-2", 0, DEADLINE),
         "no shell: {}",
         run.text()
+    );
+    // Raw while the shell runs: no echo, no line editing here (the far end does that).
+    let t = nix::sys::termios::tcgetattr(&run.slave).expect("tcgetattr");
+    use nix::sys::termios::LocalFlags;
+    assert!(
+        !t.local_flags
+            .intersects(LocalFlags::ECHO | LocalFlags::ICANON | LocalFlags::ISIG)
     );
     run.resize(44, 123);
     // The change travels by signal and channel request: ask until the shell sees it.
@@ -302,8 +342,11 @@ fn shell_follows_window_size_changes() {
         assert!(Instant::now() < until, "size never changed: {}", run.text());
     }
     run.send("exit\n");
+    let before = run.before.clone();
+    let slave = run.slave.try_clone().expect("dup slave");
     let (code, out) = run.finish();
     assert_eq!(code, Some(0), "{out}");
+    assert_eq!(term_settings(&slave), before, "terminal settings restored");
 }
 
 #[test]
