@@ -306,7 +306,7 @@ Register-ArgumentCompleter -Native -CommandName 'stackctl' -ScriptBlock {
             break
         }
         'stackctl;exec' {
-            [CompletionResult]::new('--persist', '--persist', [CompletionResultType]::ParameterName, 'How long ssh masters stay up after the run, in seconds (0: close the masters this run opened when it ends)')
+            [CompletionResult]::new('--persist', '--persist', [CompletionResultType]::ParameterName, 'How long the ssh masters this run starts stay up after it, in seconds (0: close them when it ends; masters already up keep their own time)')
             [CompletionResult]::new('--ssh-chain', '--ssh-chain', [CompletionResultType]::ParameterName, 'How consecutive ssh hops are chained (default: the host''s `stackctl_ssh_chain` var, else tunnel)')
             [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Inventory source: a file, a directory, an executable script, or a host list `a,b,` (repeatable; default from ANSIBLE_INVENTORY, ansible.cfg `inventory`, /etc/ansible/hosts)')
             [CompletionResult]::new('--inventory', '--inventory', [CompletionResultType]::ParameterName, 'Inventory source: a file, a directory, an executable script, or a host list `a,b,` (repeatable; default from ANSIBLE_INVENTORY, ansible.cfg `inventory`, /etc/ansible/hosts)')
@@ -355,7 +355,7 @@ Register-ArgumentCompleter -Native -CommandName 'stackctl' -ScriptBlock {
         }
         'stackctl;shell' {
             [CompletionResult]::new('--ssh-chain', '--ssh-chain', [CompletionResultType]::ParameterName, 'How consecutive ssh hops are chained (default: the host''s `stackctl_ssh_chain` var, else tunnel)')
-            [CompletionResult]::new('--persist', '--persist', [CompletionResultType]::ParameterName, 'How long ssh masters stay up after the shell ends, in seconds (0: close the masters this run opened when it ends)')
+            [CompletionResult]::new('--persist', '--persist', [CompletionResultType]::ParameterName, 'How long the ssh masters this run starts stay up after the shell ends, in seconds (0: close them when it ends; masters already up keep their own time)')
             [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Inventory source: a file, a directory, an executable script, or a host list `a,b,` (repeatable; default from ANSIBLE_INVENTORY, ansible.cfg `inventory`, /etc/ansible/hosts)')
             [CompletionResult]::new('--inventory', '--inventory', [CompletionResultType]::ParameterName, 'Inventory source: a file, a directory, an executable script, or a host list `a,b,` (repeatable; default from ANSIBLE_INVENTORY, ansible.cfg `inventory`, /etc/ansible/hosts)')
             [CompletionResult]::new('-e', '-e', [CompletionResultType]::ParameterName, 'Extra variables: `key=value` words, JSON/YAML text, or `@FILE` (repeatable, later wins)')

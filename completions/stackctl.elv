@@ -297,7 +297,7 @@ set edit:completion:arg-completer[stackctl] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'stackctl;exec'= {
-            cand --persist 'How long ssh masters stay up after the run, in seconds (0: close the masters this run opened when it ends)'
+            cand --persist 'How long the ssh masters this run starts stay up after it, in seconds (0: close them when it ends; masters already up keep their own time)'
             cand --ssh-chain 'How consecutive ssh hops are chained (default: the host''s `stackctl_ssh_chain` var, else tunnel)'
             cand -i 'Inventory source: a file, a directory, an executable script, or a host list `a,b,` (repeatable; default from ANSIBLE_INVENTORY, ansible.cfg `inventory`, /etc/ansible/hosts)'
             cand --inventory 'Inventory source: a file, a directory, an executable script, or a host list `a,b,` (repeatable; default from ANSIBLE_INVENTORY, ansible.cfg `inventory`, /etc/ansible/hosts)'
@@ -345,7 +345,7 @@ set edit:completion:arg-completer[stackctl] = {|@words|
         }
         &'stackctl;shell'= {
             cand --ssh-chain 'How consecutive ssh hops are chained (default: the host''s `stackctl_ssh_chain` var, else tunnel)'
-            cand --persist 'How long ssh masters stay up after the shell ends, in seconds (0: close the masters this run opened when it ends)'
+            cand --persist 'How long the ssh masters this run starts stay up after the shell ends, in seconds (0: close them when it ends; masters already up keep their own time)'
             cand -i 'Inventory source: a file, a directory, an executable script, or a host list `a,b,` (repeatable; default from ANSIBLE_INVENTORY, ansible.cfg `inventory`, /etc/ansible/hosts)'
             cand --inventory 'Inventory source: a file, a directory, an executable script, or a host list `a,b,` (repeatable; default from ANSIBLE_INVENTORY, ansible.cfg `inventory`, /etc/ansible/hosts)'
             cand -e 'Extra variables: `key=value` words, JSON/YAML text, or `@FILE` (repeatable, later wins)'

@@ -205,7 +205,7 @@ complete -c stackctl -n "__fish_stackctl_using_subcommand close" -s K -l ask-bec
 complete -c stackctl -n "__fish_stackctl_using_subcommand close" -s J -l ask-vault-pass -l ask-vault-password -d 'Ask for the vault password (terminal only)'
 complete -c stackctl -n "__fish_stackctl_using_subcommand close" -s v -l verbose -d 'More output (repeat for more)'
 complete -c stackctl -n "__fish_stackctl_using_subcommand close" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c stackctl -n "__fish_stackctl_using_subcommand exec" -l persist -d 'How long ssh masters stay up after the run, in seconds (0: close the masters this run opened when it ends)' -r
+complete -c stackctl -n "__fish_stackctl_using_subcommand exec" -l persist -d 'How long the ssh masters this run starts stay up after it, in seconds (0: close them when it ends; masters already up keep their own time)' -r
 complete -c stackctl -n "__fish_stackctl_using_subcommand exec" -l ssh-chain -d 'How consecutive ssh hops are chained (default: the host\'s `stackctl_ssh_chain` var, else tunnel)' -r -f -a "tunnel\t'An ssh hop right after another is connected from this machine through the previous one\'s connection (like `ssh -J`): your keys, agent and known_hosts'
 nested\t'Every ssh hop after the first runs `ssh` on the previous machine, with its keys and files'"
 complete -c stackctl -n "__fish_stackctl_using_subcommand exec" -s i -l inventory -d 'Inventory source: a file, a directory, an executable script, or a host list `a,b,` (repeatable; default from ANSIBLE_INVENTORY, ansible.cfg `inventory`, /etc/ansible/hosts)' -r -F
@@ -237,7 +237,7 @@ complete -c stackctl -n "__fish_stackctl_using_subcommand exec" -s v -l verbose 
 complete -c stackctl -n "__fish_stackctl_using_subcommand exec" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c stackctl -n "__fish_stackctl_using_subcommand shell" -l ssh-chain -d 'How consecutive ssh hops are chained (default: the host\'s `stackctl_ssh_chain` var, else tunnel)' -r -f -a "tunnel\t'An ssh hop right after another is connected from this machine through the previous one\'s connection (like `ssh -J`): your keys, agent and known_hosts'
 nested\t'Every ssh hop after the first runs `ssh` on the previous machine, with its keys and files'"
-complete -c stackctl -n "__fish_stackctl_using_subcommand shell" -l persist -d 'How long ssh masters stay up after the shell ends, in seconds (0: close the masters this run opened when it ends)' -r
+complete -c stackctl -n "__fish_stackctl_using_subcommand shell" -l persist -d 'How long the ssh masters this run starts stay up after the shell ends, in seconds (0: close them when it ends; masters already up keep their own time)' -r
 complete -c stackctl -n "__fish_stackctl_using_subcommand shell" -s i -l inventory -d 'Inventory source: a file, a directory, an executable script, or a host list `a,b,` (repeatable; default from ANSIBLE_INVENTORY, ansible.cfg `inventory`, /etc/ansible/hosts)' -r -F
 complete -c stackctl -n "__fish_stackctl_using_subcommand shell" -s e -l extra-vars -d 'Extra variables: `key=value` words, JSON/YAML text, or `@FILE` (repeatable, later wins)' -r
 complete -c stackctl -n "__fish_stackctl_using_subcommand shell" -s u -l user -d 'Connect as this user (host variables win, as in Ansible)' -r

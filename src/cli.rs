@@ -342,8 +342,8 @@ pub struct ExecArgs {
     /// Give the command a terminal: a pty here, and `ssh -tt` through the last ssh master
     #[arg(short = 't', long)]
     pub tty: bool,
-    /// How long ssh masters stay up after the run, in seconds (0: close the masters this run
-    /// opened when it ends)
+    /// How long the ssh masters this run starts stay up after it, in seconds (0: close them when
+    /// it ends; masters already up keep their own time)
     #[arg(long, value_name = "SECONDS", default_value_t = 60)]
     pub persist: u64,
     /// How consecutive ssh hops are chained (default: the host's `stackctl_ssh_chain` var, else

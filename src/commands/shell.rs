@@ -37,8 +37,8 @@ pub struct ShellArgs {
     /// tunnel)
     #[arg(long, value_enum, value_name = "MODE")]
     pub ssh_chain: Option<SshChainArg>,
-    /// How long ssh masters stay up after the shell ends, in seconds (0: close the masters this
-    /// run opened when it ends)
+    /// How long the ssh masters this run starts stay up after the shell ends, in seconds (0:
+    /// close them when it ends; masters already up keep their own time)
     #[arg(long, value_name = "SECONDS", default_value_t = 60)]
     pub persist: u64,
 }
