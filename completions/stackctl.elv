@@ -66,6 +66,7 @@ set edit:completion:arg-completer[stackctl] = {|@words|
             cand resolve 'Show the connection stack (hops) that reaches a host'
             cand close 'End persisted ssh masters (all, or those of hosts matching PATTERN)'
             cand exec 'Run a command on a host through its connection stack'
+            cand shell 'Open an interactive login shell on a host through its connection stack'
             cand graph 'Draw the connection tree of the selected hosts: which bastions and become accounts serve which targets'
             cand ssh-config 'Write an OpenSSH client config (Host blocks with ProxyJump) for hosts reached by ssh only'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -296,6 +297,7 @@ set edit:completion:arg-completer[stackctl] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'stackctl;exec'= {
+            cand --persist 'How long the ssh masters this run starts stay up after it, in seconds (0: close them when it ends; masters already up keep their own time)'
             cand --ssh-chain 'How consecutive ssh hops are chained (default: the host''s `stackctl_ssh_chain` var, else tunnel)'
             cand -i 'Inventory source: a file, a directory, an executable script, or a host list `a,b,` (repeatable; default from ANSIBLE_INVENTORY, ansible.cfg `inventory`, /etc/ansible/hosts)'
             cand --inventory 'Inventory source: a file, a directory, an executable script, or a host list `a,b,` (repeatable; default from ANSIBLE_INVENTORY, ansible.cfg `inventory`, /etc/ansible/hosts)'
@@ -325,8 +327,53 @@ set edit:completion:arg-completer[stackctl] = {|@words|
             cand -l 'Further limit the selected hosts with a pattern (`@FILE` reads patterns from a file)'
             cand --limit 'Further limit the selected hosts with a pattern (`@FILE` reads patterns from a file)'
             cand --dry-run 'Print the plan (ssh connections with their options, each hop''s wrapper and the exact command string; passwords as ********) and exit'
-            cand -t 'Give the command a terminal (local plans only for now)'
-            cand --tty 'Give the command a terminal (local plans only for now)'
+            cand -t 'Give the command a terminal: a pty here, and `ssh -tt` through the last ssh master'
+            cand --tty 'Give the command a terminal: a pty here, and `ssh -tt` through the last ssh master'
+            cand -b 'Run operations with become'
+            cand --become 'Run operations with become'
+            cand -k 'Ask for the connection password (terminal only)'
+            cand --ask-pass 'Ask for the connection password (terminal only)'
+            cand -K 'Ask for the become password (terminal only)'
+            cand --ask-become-pass 'Ask for the become password (terminal only)'
+            cand -J 'Ask for the vault password (terminal only)'
+            cand --ask-vault-pass 'Ask for the vault password (terminal only)'
+            cand --ask-vault-password 'Ask for the vault password (terminal only)'
+            cand -v 'More output (repeat for more)'
+            cand --verbose 'More output (repeat for more)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'stackctl;shell'= {
+            cand --ssh-chain 'How consecutive ssh hops are chained (default: the host''s `stackctl_ssh_chain` var, else tunnel)'
+            cand --persist 'How long the ssh masters this run starts stay up after the shell ends, in seconds (0: close them when it ends; masters already up keep their own time)'
+            cand -i 'Inventory source: a file, a directory, an executable script, or a host list `a,b,` (repeatable; default from ANSIBLE_INVENTORY, ansible.cfg `inventory`, /etc/ansible/hosts)'
+            cand --inventory 'Inventory source: a file, a directory, an executable script, or a host list `a,b,` (repeatable; default from ANSIBLE_INVENTORY, ansible.cfg `inventory`, /etc/ansible/hosts)'
+            cand -e 'Extra variables: `key=value` words, JSON/YAML text, or `@FILE` (repeatable, later wins)'
+            cand --extra-vars 'Extra variables: `key=value` words, JSON/YAML text, or `@FILE` (repeatable, later wins)'
+            cand -u 'Connect as this user (host variables win, as in Ansible)'
+            cand --user 'Connect as this user (host variables win, as in Ansible)'
+            cand --become-method 'Privilege escalation method (sudo, su, doas …)'
+            cand --become-user 'Become this user'
+            cand -c 'Connection type (ssh, local, docker …)'
+            cand --connection 'Connection type (ssh, local, docker …)'
+            cand --private-key 'Private key file for ssh connections'
+            cand --key-file 'Private key file for ssh connections'
+            cand -T 'Connection timeout in seconds'
+            cand --timeout 'Connection timeout in seconds'
+            cand --ssh-common-args 'Arguments added to every ssh, sftp and scp command line'
+            cand --ssh-extra-args 'Arguments added to ssh command lines only'
+            cand --connection-password-file 'Read the connection password from this file''s first line'
+            cand --conn-pass-file 'Read the connection password from this file''s first line'
+            cand --become-password-file 'Read the become password from this file''s first line'
+            cand --become-pass-file 'Read the become password from this file''s first line'
+            cand --vault-password-file 'Vault password file (repeatable): its content, or the output of an executable file, is a vault secret labelled `default`'
+            cand --vault-pass-file 'Vault password file (repeatable): its content, or the output of an executable file, is a vault secret labelled `default`'
+            cand --vault-id 'Vault identity `[LABEL@]SOURCE` (repeatable): SOURCE is a password file, an executable, or `prompt`; a 1.2 vault tries the secret with its label first'
+            cand --playbook-dir 'The playbook directory: its group_vars/ and host_vars/ apply (default: the current directory)'
+            cand --color 'When to style table output: auto (a terminal and NO_COLOR unset), always, never'
+            cand -l 'Further limit the selected hosts with a pattern (`@FILE` reads patterns from a file)'
+            cand --limit 'Further limit the selected hosts with a pattern (`@FILE` reads patterns from a file)'
+            cand --dry-run 'Print the plan (as `exec --dry-run` does) and exit'
             cand -b 'Run operations with become'
             cand --become 'Run operations with become'
             cand -k 'Ask for the connection password (terminal only)'
@@ -433,6 +480,7 @@ set edit:completion:arg-completer[stackctl] = {|@words|
             cand resolve 'Show the connection stack (hops) that reaches a host'
             cand close 'End persisted ssh masters (all, or those of hosts matching PATTERN)'
             cand exec 'Run a command on a host through its connection stack'
+            cand shell 'Open an interactive login shell on a host through its connection stack'
             cand graph 'Draw the connection tree of the selected hosts: which bastions and become accounts serve which targets'
             cand ssh-config 'Write an OpenSSH client config (Host blocks with ProxyJump) for hosts reached by ssh only'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -448,6 +496,8 @@ set edit:completion:arg-completer[stackctl] = {|@words|
         &'stackctl;help;close'= {
         }
         &'stackctl;help;exec'= {
+        }
+        &'stackctl;help;shell'= {
         }
         &'stackctl;help;graph'= {
         }

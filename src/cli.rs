@@ -167,6 +167,8 @@ pub enum Command {
     Close(CloseArgs),
     /// Run a command on a host through its connection stack
     Exec(ExecArgs),
+    /// Open an interactive login shell on a host through its connection stack
+    Shell(crate::commands::shell::ShellArgs),
     /// Draw the connection tree of the selected hosts: which bastions and become accounts serve
     /// which targets
     ///
@@ -337,9 +339,13 @@ pub struct ExecArgs {
     /// command string; passwords as ********) and exit
     #[arg(long)]
     pub dry_run: bool,
-    /// Give the command a terminal (local plans only for now)
+    /// Give the command a terminal: a pty here, and `ssh -tt` through the last ssh master
     #[arg(short = 't', long)]
     pub tty: bool,
+    /// How long the ssh masters this run starts stay up after it, in seconds (0: close them when
+    /// it ends; masters already up keep their own time)
+    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    pub persist: u64,
     /// How consecutive ssh hops are chained (default: the host's `stackctl_ssh_chain` var, else
     /// tunnel)
     #[arg(long, value_enum, value_name = "MODE")]

@@ -19,9 +19,10 @@ pub fn command() -> clap::Command {
     let group = || ArgValueCompleter::new(complete_groups);
     // (subcommand, argument, kind): h host, g group, p pattern. `mut_subcommands` keeps the
     // subcommands' order (help, man pages and completion scripts list them as cli.rs does).
-    const COMPLETED: [(&str, &str, char); 8] = [
+    const COMPLETED: [(&str, &str, char); 9] = [
         ("resolve", "host", 'h'),
         ("exec", "host", 'h'),
+        ("shell", "host", 'h'),
         ("config", "host", 'h'),
         ("hosts", "pattern", 'p'),
         ("graph", "pattern", 'p'),

@@ -169,9 +169,21 @@ fn usage_and_configuration_errors() {
     assert!(err(&o).contains("cannot ask for a password"), "{}", err(&o));
     let o = stackctl(&["exec", "here", "-t", "--dry-run", "--", "true"]);
     assert_eq!(o.status.code(), Some(0));
-    let o = stackctl(&["exec", "db1", "-t", "--", "true"]);
+    // -t through masters: the plan keeps them, the client runs with `-tt` on the last one.
+    let o = stackctl(&["exec", "db1", "-t", "--dry-run", "--", "true"]);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert!(out(&o).contains("-tt`):"), "{}", out(&o));
+    // A shell needs a terminal: without one it is an error at once, never a hang.
+    let o = stackctl(&["shell", "db1"]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(err(&o).contains("-t/--tty"), "{}", err(&o));
+    assert!(err(&o).contains("shell needs a terminal"), "{}", err(&o));
+    let o = stackctl(&["shell", "app", "--dry-run"]);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert!(
+        out(&o).contains("docker exec -i -t --user=app app"),
+        "{}",
+        out(&o)
+    );
 }
 
 /// The bundled example inventory, as the README tour uses it: `here` runs through one `local`

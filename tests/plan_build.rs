@@ -324,9 +324,40 @@ fn errors_name_the_hop_and_host() {
     assert!(!e.to_string().contains("secret"));
     let e = build(&nested_pw, &[], &opts(SshChain::Tunnel)).expect_err("error");
     assert_eq!(e.to_string(), "no command given");
-    let mut tty = opts(SshChain::Tunnel);
+}
+
+/// `-t` and `shell`: the plan keeps its masters (the ssh client runs on the last one with
+/// `-tt`), and hops that would give the next one pipes ask for a terminal there too.
+#[test]
+fn tty_plans_keep_masters_and_ask_every_hop_for_a_terminal() {
+    let mut tty = opts(SshChain::Nested);
     tty.tty = true;
-    assert!(build(&stack(vec![ssh("b", "b", "ops")]), &argv(&["true"]), &tty).is_err());
+    let st = stack(vec![
+        ssh("b", "b", "ops"),
+        ssh("db", "db", "ops"),
+        sudo("db", "root", None),
+        container("docker", Builder::Docker, "app", &[("container", s("app"))]),
+    ]);
+    let p = build(&st, &argv(&["true"]), &tty).expect("plan");
+    assert!(p.tty);
+    assert_eq!(p.masters.len(), 1);
+    assert!(
+        p.layers[0].display.starts_with("exec ssh -tt "),
+        "{}",
+        p.layers[0].display
+    );
+    assert!(
+        p.layers[2].display.contains("docker exec -i -t "),
+        "{}",
+        p.layers[2].display
+    );
+    let p = build(&st, &argv(&["true"]), &opts(SshChain::Nested)).expect("plan");
+    assert!(!p.layers[0].display.contains("-tt"));
+    assert!(
+        p.layers[2].display.contains("docker exec -i app"),
+        "{}",
+        p.layers[2].display
+    );
 }
 
 #[test]

@@ -41,7 +41,11 @@ pub fn run(global: &GlobalArgs, args: &ExecArgs) -> Result<i32> {
     let _raw = if plan.tty { RawTerminal::enter() } else { None };
     let outcome = rt.block_on(async {
         let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
-        let run = crate::transport::run_plan(&plan, UserIo::process());
+        let run = crate::transport::run_plan_with(
+            &plan,
+            UserIo::process(),
+            super::shell::pool_options(args.persist),
+        );
         tokio::select! {
             o = run => Ok::<_, std::io::Error>(Some(o)),
             _ = tokio::signal::ctrl_c() => Ok(None),

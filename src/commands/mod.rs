@@ -8,6 +8,7 @@ pub mod hosts;
 pub mod inventory;
 pub mod resolve;
 pub mod session;
+pub mod shell;
 pub mod ssh_config;
 pub mod targets;
 
@@ -23,6 +24,7 @@ pub fn run(cli: &Cli) -> anyhow::Result<i32> {
         Command::Resolve(a) => resolve::run(&cli.global, a),
         Command::Close(a) => close::run(&cli.global, a),
         Command::Exec(a) => exec::run(&cli.global, a),
+        Command::Shell(a) => shell::run(&cli.global, a),
         Command::Graph(a) => graph::run(&cli.global, a),
         Command::SshConfig(a) => ssh_config::run(&cli.global, a),
         Command::Generate(a) => crate::generate::run(a),

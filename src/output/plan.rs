@@ -109,6 +109,14 @@ pub fn text(plan: &Plan, chain: SshChain) -> String {
         }
     }
     match plan.masters.last() {
+        Some(m) if plan.tty => {
+            let _ = writeln!(
+                o,
+                "command (remote command of hop {}, parsed by its login shell; run with a \
+                 terminal by `ssh -S <hop {} control socket> -tt`):",
+                m.hop_index, m.hop_index
+            );
+        }
         Some(m) => {
             let _ = writeln!(
                 o,

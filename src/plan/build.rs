@@ -11,7 +11,7 @@
 //! after it is the user's command (its own exit status). Markers are never shown.
 
 use super::quote::join;
-use super::wrap::{SecretFeed, wrapper};
+use super::wrap::{SecretFeed, wrapper_tty};
 use super::{Placement, SshChain, placements};
 use crate::stack::{Builder, Stack};
 use crate::transport::SshTarget;
@@ -119,7 +119,7 @@ pub fn build(stack: &Stack, argv: &[Vec<u8>], opts: &PlanOptions) -> Result<Plan
         let marker = format!("stackctl-{}-hop-{i}", opts.nonce);
         let mut inner = format!("echo {marker} >&2\n").into_bytes();
         inner.extend_from_slice(&command);
-        let w = wrapper(i, hop, &opts.nonce).map_err(|m| hop_err(i, m))?;
+        let w = wrapper_tty(i, hop, &opts.nonce, opts.tty).map_err(|m| hop_err(i, m))?;
         command = w.apply(&inner).map_err(|m| hop_err(i, m))?;
         let label = if i + 1 == stack.hops.len() {
             "<command>".to_string()
@@ -146,12 +146,6 @@ pub fn build(stack: &Stack, argv: &[Vec<u8>], opts: &PlanOptions) -> Result<Plan
     }
     layers.reverse();
     feeds.reverse();
-    if opts.tty && !masters.is_empty() {
-        return Err(PlanError::Command(
-            "-t/--tty is only supported when no ssh connection is made from this machine yet"
-                .into(),
-        ));
-    }
     Ok(Plan {
         host: stack.target.clone(),
         masters,

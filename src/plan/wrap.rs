@@ -120,6 +120,13 @@ fn filter_sudo_args(args: &[String]) -> Vec<String> {
 
 /// The wrapper of hop `index`. `nonce` makes the sudo prompt unique to this run.
 pub fn wrapper(index: usize, hop: &Hop, nonce: &str) -> Result<Wrapper, String> {
+    wrapper_tty(index, hop, nonce, false)
+}
+
+/// [`wrapper`] for a run with a terminal (`exec -t`, `shell`): hops that would otherwise give
+/// the next one plain pipes ask for a terminal there too — nested `ssh -tt`, `docker`/`podman`/
+/// `kubectl exec -t`, `buildah run -t`, lxd/incus `--mode=interactive`.
+pub fn wrapper_tty(index: usize, hop: &Hop, nonce: &str, tty: bool) -> Result<Wrapper, String> {
     let k = &hop.kwargs;
     let user = kw::text(k, "username");
     let secret = kw::text(k, "password").map(SecretText::new);
@@ -138,7 +145,11 @@ pub fn wrapper(index: usize, hop: &Hop, nonce: &str) -> Result<Wrapper, String> 
         "local" => Wrapper::argv(&sh_c()),
         "ssh" => {
             let t = super::ssh::target(index, hop)?;
-            Wrapper::argv(&super::ssh::nested_argv(&t)?)
+            let mut a = super::ssh::nested_argv(&t)?;
+            if tty {
+                a.insert(1, "-tt".into());
+            }
+            Wrapper::argv(&a)
         }
         "sudo" => {
             let prompt = format!("stackctl-{nonce}-sudo-{index}:");
@@ -180,6 +191,9 @@ pub fn wrapper(index: usize, hop: &Hop, nonce: &str) -> Result<Wrapper, String> 
             let mut a = vec![path(&format!("{}_path", hop.method), &hop.method)];
             a.push("exec".into());
             a.push("-i".into());
+            if tty {
+                a.push("-t".into());
+            }
             if let Some(u) = &user {
                 a.push(format!("--user={u}"));
             }
@@ -189,6 +203,9 @@ pub fn wrapper(index: usize, hop: &Hop, nonce: &str) -> Result<Wrapper, String> 
         }
         "buildah" => {
             let mut a = vec![path("buildah_path", "buildah"), "run".into()];
+            if tty {
+                a.push("-t".into());
+            }
             if let Some(u) = &user {
                 a.push(format!("--user={u}"));
             }
@@ -200,7 +217,11 @@ pub fn wrapper(index: usize, hop: &Hop, nonce: &str) -> Result<Wrapper, String> 
         "kubectl" => {
             let mut a = vec![path("kubectl_path", "kubectl")];
             a.extend(kw::words(k, "kubectl_args")?);
-            a.extend(["exec".into(), "-i".into(), container("pod")?, "--".into()]);
+            a.extend(["exec".into(), "-i".into()]);
+            if tty {
+                a.push("-t".into());
+            }
+            a.extend([container("pod")?, "--".into()]);
             a.extend(sh_c());
             Wrapper::argv(&a)
         }
@@ -219,7 +240,12 @@ pub fn wrapper(index: usize, hop: &Hop, nonce: &str) -> Result<Wrapper, String> 
             let mut a = vec![
                 path("lxc_path", "lxc"),
                 "exec".into(),
-                "--mode=noninteractive".into(),
+                if tty {
+                    "--mode=interactive"
+                } else {
+                    "--mode=noninteractive"
+                }
+                .into(),
                 container("container")?,
                 "--".into(),
             ];
@@ -230,7 +256,12 @@ pub fn wrapper(index: usize, hop: &Hop, nonce: &str) -> Result<Wrapper, String> 
             let mut a = vec![
                 path("incus_path", "incus"),
                 "exec".into(),
-                "--mode=non-interactive".into(),
+                if tty {
+                    "--mode=interactive"
+                } else {
+                    "--mode=non-interactive"
+                }
+                .into(),
                 container("container")?,
                 "--".into(),
             ];

@@ -11,6 +11,7 @@ pub mod pty;
 pub mod remote;
 pub mod ssh;
 pub mod stream;
+pub mod tty;
 
 /// One ssh connection made from this machine (tunnelled through the previous one when it is
 /// not the first). Built by the plan from an ssh hop's kwargs (execution.md §2).
@@ -80,10 +81,20 @@ pub struct HopError {
 /// Runs a plan: locally when it has no ssh master, else on its last master through a fresh
 /// [`ssh::SshPool`]. Never panics; every failure is an [`stream::Outcome::Hop`].
 pub async fn run_plan(plan: &crate::plan::Plan, user: stream::UserIo) -> stream::Outcome {
+    run_plan_with(plan, user, ssh::SshPoolOptions::default()).await
+}
+
+/// [`run_plan`] with the pool's options (`--persist`). A `tty` plan with masters runs the ssh
+/// client on the last master's control socket under a local pty ([`tty::run`]).
+pub async fn run_plan_with(
+    plan: &crate::plan::Plan,
+    user: stream::UserIo,
+    pool_options: ssh::SshPoolOptions,
+) -> stream::Outcome {
     if plan.masters.is_empty() {
         return local::run(plan, user).await;
     }
-    let pool = match ssh::SshPool::new(ssh::SshPoolOptions::default()) {
+    let pool = match ssh::SshPool::new(pool_options) {
         Ok(p) => p,
         Err(e) => {
             let (index, host) = plan
@@ -99,7 +110,11 @@ pub async fn run_plan(plan: &crate::plan::Plan, user: stream::UserIo) -> stream:
             });
         }
     };
-    let outcome = remote::run(&pool, plan, user).await;
+    let outcome = if plan.tty {
+        tty::run(&pool, plan, user).await
+    } else {
+        remote::run(&pool, plan, user).await
+    };
     pool.finish().await;
     outcome
 }
