@@ -19,7 +19,7 @@ pub fn command() -> clap::Command {
     let group = || ArgValueCompleter::new(complete_groups);
     // (subcommand, argument, kind): h host, g group, p pattern. `mut_subcommands` keeps the
     // subcommands' order (help, man pages and completion scripts list them as cli.rs does).
-    const COMPLETED: [(&str, &str, char); 8] = [
+    const COMPLETED: [(&str, &str, char); 9] = [
         ("resolve", "host", 'h'),
         ("exec", "host", 'h'),
         ("config", "host", 'h'),
@@ -28,6 +28,7 @@ pub fn command() -> clap::Command {
         ("ssh-config", "pattern", 'p'),
         ("inventory", "host", 'h'),
         ("inventory", "graph", 'g'),
+        ("check", "pattern", 'p'),
     ];
     Cli::command()
         .mut_arg("limit", |a| a.add(pattern()))
