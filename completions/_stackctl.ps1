@@ -441,6 +441,8 @@ Register-ArgumentCompleter -Native -CommandName 'stackctl' -ScriptBlock {
         }
         'stackctl;check' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'How many hosts are checked at once (default: ANSIBLE_FORKS, ansible.cfg `forks`, else 32)')
+            [CompletionResult]::new('--forks', '--forks', [CompletionResultType]::ParameterName, 'How many hosts are checked at once (default: ANSIBLE_FORKS, ansible.cfg `forks`, else 32)')
             [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Inventory source: a file, a directory, an executable script, or a host list `a,b,` (repeatable; default from ANSIBLE_INVENTORY, ansible.cfg `inventory`, /etc/ansible/hosts)')
             [CompletionResult]::new('--inventory', '--inventory', [CompletionResultType]::ParameterName, 'Inventory source: a file, a directory, an executable script, or a host list `a,b,` (repeatable; default from ANSIBLE_INVENTORY, ansible.cfg `inventory`, /etc/ansible/hosts)')
             [CompletionResult]::new('-e', '-e', [CompletionResultType]::ParameterName, 'Extra variables: `key=value` words, JSON/YAML text, or `@FILE` (repeatable, later wins)')

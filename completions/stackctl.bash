@@ -296,7 +296,7 @@ _stackctl() {
             return 0
             ;;
         stackctl__subcmd__check)
-            opts="-i -e -u -b -c -T -k -K -J -v -l -h --format --inventory --extra-vars --user --become --become-method --become-user --connection --key-file --private-key --timeout --ssh-common-args --ssh-extra-args --ask-pass --ask-become-pass --conn-pass-file --connection-password-file --become-pass-file --become-password-file --vault-pass-file --vault-password-file --vault-id --ask-vault-password --ask-vault-pass --playbook-dir --verbose --color --limit --help"
+            opts="-f -i -e -u -b -c -T -k -K -J -v -l -h --format --forks --inventory --extra-vars --user --become --become-method --become-user --connection --key-file --private-key --timeout --ssh-common-args --ssh-extra-args --ask-pass --ask-become-pass --conn-pass-file --connection-password-file --become-pass-file --become-password-file --vault-pass-file --vault-password-file --vault-id --ask-vault-password --ask-vault-pass --playbook-dir --verbose --color --limit --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -304,6 +304,14 @@ _stackctl() {
             case "${prev}" in
                 --format)
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --forks)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --inventory)

@@ -429,6 +429,8 @@ set edit:completion:arg-completer[stackctl] = {|@words|
         }
         &'stackctl;check'= {
             cand --format 'Output format'
+            cand -f 'How many hosts are checked at once (default: ANSIBLE_FORKS, ansible.cfg `forks`, else 32)'
+            cand --forks 'How many hosts are checked at once (default: ANSIBLE_FORKS, ansible.cfg `forks`, else 32)'
             cand -i 'Inventory source: a file, a directory, an executable script, or a host list `a,b,` (repeatable; default from ANSIBLE_INVENTORY, ansible.cfg `inventory`, /etc/ansible/hosts)'
             cand --inventory 'Inventory source: a file, a directory, an executable script, or a host list `a,b,` (repeatable; default from ANSIBLE_INVENTORY, ansible.cfg `inventory`, /etc/ansible/hosts)'
             cand -e 'Extra variables: `key=value` words, JSON/YAML text, or `@FILE` (repeatable, later wins)'

@@ -447,4 +447,7 @@ pub struct CheckArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t)]
     pub format: CheckFormat,
+    /// How many hosts are checked at once (default: ANSIBLE_FORKS, ansible.cfg `forks`, else 32)
+    #[arg(short = 'f', long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub forks: Option<u32>,
 }

@@ -475,3 +475,103 @@ fn unresolvable_hosts_are_listed_with_exit_one_and_no_hosts_is_ok() {
     assert_eq!(code, Some(0), "{hosts:#?}\n{err}");
     assert_ok(&hosts[0], 0);
 }
+
+#[test]
+fn many_hosts_share_the_bastion_and_every_failure_is_classed() {
+    if !need_root() {
+        return;
+    }
+    let lab = Lab::new();
+    let bastion = lab.sshd(SshdSpec::bastion(lab.addrs(1)));
+    let targets = lab.sshd(SshdSpec::targets(lab.addrs(6)));
+    let user = current_user();
+    let closed_addr = lab.addrs(1)[0];
+    let closed_port = std::net::TcpListener::bind((closed_addr, 0))
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port");
+    let mut inv = ssh_host(
+        &lab,
+        "bastion",
+        &bastion.addrs[0],
+        bastion.port,
+        &user,
+        &lab.user_key,
+    ) + "\n";
+    for (i, a) in targets.addrs.iter().enumerate() {
+        inv += &ssh_host(
+            &lab,
+            &format!("t{i}"),
+            a,
+            targets.port,
+            &user,
+            &lab.user_key,
+        );
+        inv += " mitogen_via=bastion\n";
+    }
+    inv += &ssh_host(
+        &lab,
+        "dead",
+        &closed_addr.to_string(),
+        closed_port,
+        &user,
+        &lab.user_key,
+    );
+    inv += "\n";
+    let r = Runner::new("");
+    // A docker stand-in that says what docker says for a container that does not exist.
+    let standin = r.file(
+        "docker",
+        "#!/bin/sh\necho 'Error response from daemon: No such container: gone' >&2\nexit 1\n",
+    );
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&standin, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    }
+    inv += &format!(
+        "here ansible_connection=local\n\
+         missing ansible_connection=docker mitogen_via=here mitogen_docker_path=/nonexistent/docker\n\
+         gone ansible_connection=docker mitogen_via=here mitogen_docker_path={}\n",
+        standin.display()
+    );
+    std::fs::write(&r.inventory, inv).expect("inventory");
+
+    let (code, hosts, err) = r.check_json(&["all", "-f", "4"]);
+    assert_eq!(
+        code,
+        Some(4),
+        "unreachable wins over failed: {hosts:#?}\n{err}"
+    );
+    let names: Vec<&str> = hosts.iter().filter_map(|h| h["host"].as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "bastion", "t0", "t1", "t2", "t3", "t4", "t5", "dead", "here", "missing", "gone"
+        ]
+    );
+    let by = |name: &str| {
+        hosts
+            .iter()
+            .find(|h| h["host"] == name)
+            .unwrap_or_else(|| panic!("{name} missing"))
+    };
+    for i in 0..6 {
+        let t = by(&format!("t{i}"));
+        assert_eq!(t["status"], "ok", "{t:#}");
+        assert_ok(t, 0);
+        assert_ok(t, 1);
+    }
+    assert_eq!(by("dead")["status"], "unreachable");
+    assert_failed_at(by("dead"), 0, "refused");
+    assert_eq!(by("missing")["status"], "failed");
+    assert_failed_at(by("missing"), 1, "command_not_found");
+    assert_eq!(by("gone")["status"], "failed");
+    assert_failed_at(by("gone"), 1, "no_such_container");
+    assert_eq!(hop(by("gone"), 1)["reached"], false);
+    // One bastion login served every target (masters are shared between probes and hosts).
+    assert_eq!(bastion.accepted(), 1, "{}", bastion.log());
+
+    // Without the unreachable host: failed, exit 2.
+    let (code, hosts, err) = r.check_json(&["here:missing:gone"]);
+    assert_eq!(code, Some(2), "{hosts:#?}\n{err}");
+}

@@ -1,4 +1,5 @@
-//! `stackctl check PATTERN [--format table|json]`: walks each selected host's stack hop by hop.
+//! `stackctl check PATTERN [--format table|json] [-f N]`: walks each selected host's stack hop by
+//! hop, up to N hosts at once.
 //! Hop i is checked by running `true` through the stack cut after hop i (the same plan `exec`
 //! builds for that prefix, so hop i runs exactly where it would for the full stack); ssh
 //! masters persist between probes, so each probe only adds its own hop. The walk stops at the
@@ -9,38 +10,52 @@
 //! global options ask for (`-k`/`-K`, which refuse without a terminal or under CI): ssh runs
 //! in batch mode and a become hop without a password fails with `password is required`.
 
+use super::session::{Session, SessionHosts};
 use super::targets;
 use crate::cli::{CheckArgs, CheckFormat, GlobalArgs};
 use crate::output::check::{self, Class, HopCheck, HostCheck, Status};
 use crate::plan::{self, PlanError, PlanOptions, SshChain};
-use crate::stack::{Builder, HopKind, Stack};
+use crate::settings::defs;
+use crate::stack::{self, Builder, HopKind, Stack};
 use crate::transport::stream::{Outcome, UserIo};
 use anyhow::{Context, Result};
+use std::sync::Arc;
 use std::time::Instant;
+use tokio::sync::Semaphore;
+
+/// `-f`, else ANSIBLE_FORKS / ansible.cfg `forks`, else 32 (as `exec` on several hosts).
+const DEFAULT_FORKS: usize = 32;
 
 pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<i32> {
-    let resolved = targets::resolve_pattern(global, &args.pattern)?;
+    let session = Session::load(global)?;
+    let names = session.select_hosts(&args.pattern)?;
+    let forks = args.forks.map(|f| f as usize).unwrap_or_else(|| {
+        session
+            .settings
+            .lookup(&defs::FORKS)
+            .and_then(|(v, _)| v.trim().parse::<usize>().ok())
+            .filter(|n| *n > 0)
+            .unwrap_or(DEFAULT_FORKS)
+    });
+    let resolved: Vec<targets::Resolved> = {
+        let hosts = SessionHosts::new(session.vars(true));
+        names
+            .into_iter()
+            .map(|name| {
+                let r = stack::resolve(&name, &hosts, &session.settings, &session.play)
+                    .map_err(|e| e.to_string());
+                (name, r)
+            })
+            .collect()
+    };
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
     let outcome = rt.block_on(async {
         let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
-        let all = async {
-            let mut results = Vec::with_capacity(resolved.len());
-            for (host, r) in &resolved {
-                results.push(match r {
-                    Ok(stack) => check_stack(host, stack).await,
-                    Err(message) => HostCheck {
-                        host: host.clone(),
-                        status: Status::Error,
-                        error: Some(message.clone()),
-                        hops: Vec::new(),
-                    },
-                });
-            }
-            results
-        };
+        let local = tokio::task::LocalSet::new();
+        let all = local.run_until(check_all(resolved, forks));
         tokio::select! {
             r = all => Ok::<_, std::io::Error>(Some(r)),
             _ = tokio::signal::ctrl_c() => Ok(None),
@@ -62,6 +77,42 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<i32> {
         }
     }
     Ok(check::exit_code(&results))
+}
+
+/// Checks every host, up to `forks` at once, results in selection order. Hosts behind one
+/// bastion share its master (the pools coordinate through the control directory).
+async fn check_all(resolved: Vec<targets::Resolved>, forks: usize) -> Vec<HostCheck> {
+    let permits = Arc::new(Semaphore::new(forks.max(1)));
+    let mut tasks = Vec::with_capacity(resolved.len());
+    for (host, r) in resolved {
+        let permits = permits.clone();
+        let name = host.clone();
+        let task = tokio::task::spawn_local(async move {
+            match r {
+                Ok(stack) => {
+                    let _permit = permits.acquire_owned().await.ok();
+                    check_stack(&host, &stack).await
+                }
+                Err(message) => HostCheck {
+                    host,
+                    status: Status::Error,
+                    error: Some(message),
+                    hops: Vec::new(),
+                },
+            }
+        });
+        tasks.push((name, task));
+    }
+    let mut results = Vec::with_capacity(tasks.len());
+    for (host, task) in tasks {
+        results.push(task.await.unwrap_or_else(|e| HostCheck {
+            host,
+            status: Status::Error,
+            error: Some(format!("the check stopped: {e}")),
+            hops: Vec::new(),
+        }));
+    }
+    results
 }
 
 /// The stack cut after hop `last` (inclusive). The configs stay whole: the chain mode is the
@@ -120,7 +171,13 @@ pub async fn check_stack(host: &str, stack: &Stack) -> HostCheck {
             } => {
                 let class = classify(hop.builder, &message, code);
                 c.ok = Some(false);
-                c.reached = Some(!class.not_reached());
+                // An ssh hop that got an answer reached its machine; a become hop that got
+                // to the password reached the account; a container hop that failed did not.
+                c.reached = Some(if ssh {
+                    !class.not_reached()
+                } else {
+                    become_hop && class == Class::BecomePassword
+                });
                 if ssh {
                     c.authenticated = Some(false).filter(|_| !class.not_reached());
                 }
