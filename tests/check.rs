@@ -410,7 +410,7 @@ fn a_changed_target_host_key_is_reported_at_hop_one() {
 }
 
 #[test]
-fn a_wrong_private_key_fails_authentication_at_hop_one() {
+fn a_wrong_private_key_fails_authentication_and_an_unknown_host_key_is_named() {
     if !need_root() {
         return;
     }
@@ -459,6 +459,23 @@ fn a_wrong_private_key_fails_authentication_at_hop_one() {
     );
     let (_, out, _) = r.check(&["app"]);
     assert!(out.contains("FAILED: authentication"), "{out}");
+
+    // The right key, but a known_hosts that has never seen the target.
+    let empty = r.file("empty_known_hosts", "");
+    let inv = std::fs::read_to_string(&r.inventory).expect("inventory")
+        + &format!(
+            "stranger ansible_host={} ansible_port={} ansible_user={user} \
+             ansible_ssh_private_key_file={} mitogen_via=bastion \
+             ansible_ssh_common_args='-o UserKnownHostsFile={} -o GlobalKnownHostsFile=/dev/null'\n",
+            target.addrs[0],
+            target.port,
+            lab.user_key.display(),
+            empty.display()
+        );
+    std::fs::write(&r.inventory, inv).expect("inventory");
+    let (code, hosts, err) = r.check_json(&["stranger"]);
+    assert_eq!(code, Some(4), "{hosts:#?}\n{err}");
+    assert_failed_at(&hosts[0], 1, "host_key_unknown");
 }
 
 #[test]
