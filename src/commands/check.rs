@@ -19,6 +19,7 @@ use crate::settings::defs;
 use crate::stack::{self, Builder, HopKind, Stack};
 use crate::transport::stream::{Outcome, UserIo};
 use anyhow::{Context, Result};
+use std::io::Write;
 use std::sync::Arc;
 use std::time::Instant;
 use tokio::sync::Semaphore;
@@ -67,10 +68,15 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<i32> {
         eprintln!("stackctl: interrupted");
         return Ok(99);
     };
-    match args.format {
-        CheckFormat::Table => print!("{}", check::table(&results)),
-        CheckFormat::Json => print!("{}", check::json(&results)),
-    }
+    let text = match args.format {
+        CheckFormat::Table => check::table(&results),
+        CheckFormat::Json => check::json(&results),
+    };
+    // A closed stdout (`| head`) is not an error worth a panic; the exit status still tells.
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush());
     for r in &results {
         if let Some(e) = &r.error {
             eprintln!("stackctl: error: {}: {e}", r.host);

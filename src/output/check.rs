@@ -264,3 +264,87 @@ pub fn table(results: &[HostCheck]) -> String {
     );
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn host(name: &str, status: Status) -> HostCheck {
+        HostCheck {
+            host: name.into(),
+            status,
+            error: None,
+            hops: vec![HopCheck {
+                index: 0,
+                method: "ssh".into(),
+                inventory_host: name.into(),
+                ok: Some(status == Status::Ok),
+                reached: Some(status != Status::Unreachable),
+                authenticated: Some(status == Status::Ok),
+                become_ok: None,
+                duration_ms: Some(12),
+                class: (status != Status::Ok).then_some(Class::HostKeyChanged),
+                message: (status != Status::Ok).then(|| "Host key verification failed.".into()),
+                advice: (status != Status::Ok).then_some(Class::HostKeyChanged.advice()),
+            }],
+        }
+    }
+
+    #[test]
+    fn unreachable_wins_then_failed_then_unresolved() {
+        use Status::*;
+        let code = |s: &[Status]| exit_code(&s.iter().map(|s| host("h", *s)).collect::<Vec<_>>());
+        assert_eq!(code(&[]), 0);
+        assert_eq!(code(&[Ok, Ok]), 0);
+        assert_eq!(code(&[Ok, Error]), 1);
+        assert_eq!(code(&[Error, Failed]), 2);
+        assert_eq!(code(&[Failed, Unreachable, Error]), 4);
+    }
+
+    #[test]
+    fn json_has_every_hop_field_and_snake_case_classes() {
+        let out = json(&[host("web01", Status::Unreachable)]);
+        let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+        let h = &v[0];
+        assert_eq!(h["host"], "web01");
+        assert_eq!(h["status"], "unreachable");
+        assert!(h.get("error").is_none());
+        let hop = &h["hops"][0];
+        for k in [
+            "index",
+            "method",
+            "inventory_host",
+            "ok",
+            "reached",
+            "authenticated",
+            "become_ok",
+            "duration_ms",
+            "class",
+            "message",
+            "advice",
+        ] {
+            assert!(hop.get(k).is_some(), "{k} missing: {out}");
+        }
+        assert_eq!(hop["class"], "host_key_changed");
+        assert_eq!(hop["become_ok"], serde_json::Value::Null);
+    }
+
+    #[test]
+    fn table_names_the_failing_hop_with_class_message_and_advice() {
+        let out = table(&[host("web01", Status::Ok), host("db1", Status::Unreachable)]);
+        assert!(out.contains("FAILED: host key changed"), "{out}");
+        assert!(
+            out.contains("db1: unreachable at hop 0 (ssh on db1): host key changed"),
+            "{out}"
+        );
+        assert!(
+            out.contains("  message: Host key verification failed."),
+            "{out}"
+        );
+        assert!(out.contains("  advice:  the host key differs"), "{out}");
+        assert!(
+            out.contains("1 ok, 0 failed, 1 unreachable, 0 unresolved"),
+            "{out}"
+        );
+    }
+}
