@@ -3,7 +3,9 @@
 //! root only). Each failure is reported at the right hop with the right class and exit status:
 //! healthy chain (0), wrong sudo password (2, become password at the sudo hop), bastion down
 //! (4, refused at hop 0), target host key changed (4, host key changed at hop 1), wrong private
-//! key (4, authentication at hop 1).
+//! key (4, authentication at hop 1), unknown host key (4), a silent server (4, timeout), and
+//! many hosts at once sharing one bastion login, with refused / command not found / no such
+//! container (a docker stand-in) classed and 4 winning over 2.
 //!
 //! Every run has its own control directory and HOME, never reads stdin (null) and runs with
 //! `CI=true`; a deadline only turns a hang into a failure.
@@ -591,4 +593,34 @@ fn many_hosts_share_the_bastion_and_every_failure_is_classed() {
     // Without the unreachable host: failed, exit 2.
     let (code, hosts, err) = r.check_json(&["here:missing:gone"]);
     assert_eq!(code, Some(2), "{hosts:#?}\n{err}");
+}
+
+#[test]
+fn a_silent_server_is_a_timeout_not_a_hang() {
+    let lab = Lab::new();
+    let addr = lab.addrs(1)[0];
+    // Accepts TCP connections and never says anything.
+    let listener = std::net::TcpListener::bind((addr, 0)).expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let _hold = std::thread::spawn(move || {
+        let mut conns = Vec::new();
+        for c in listener.incoming().flatten() {
+            conns.push(c);
+        }
+    });
+    let r = Runner::new(&format!(
+        "{} ansible_timeout=2\n",
+        ssh_host(
+            &lab,
+            "silent",
+            &addr.to_string(),
+            port,
+            &current_user(),
+            &lab.user_key
+        )
+    ));
+    let (code, hosts, err) = r.check_json(&["silent"]);
+    assert_eq!(code, Some(4), "{hosts:#?}\n{err}");
+    assert_failed_at(&hosts[0], 0, "timeout");
+    assert_eq!(hop(&hosts[0], 0)["reached"], false);
 }
