@@ -287,7 +287,7 @@ complete -c stackctl -n "__fish_stackctl_using_subcommand ssh-config" -s J -l as
 complete -c stackctl -n "__fish_stackctl_using_subcommand ssh-config" -s v -l verbose -d 'More output (repeat for more)'
 complete -c stackctl -n "__fish_stackctl_using_subcommand ssh-config" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c stackctl -n "__fish_stackctl_using_subcommand check" -l format -d 'Output format' -r -f -a "table\t'A table for people, then each failing hop\'s class, message and advice'
-json\t'One JSON object per host, for CI'"
+json\t'A JSON array with one object per host, for CI'"
 complete -c stackctl -n "__fish_stackctl_using_subcommand check" -s f -l forks -d 'How many hosts are checked at once (default: ANSIBLE_FORKS, ansible.cfg `forks`, else 32)' -r
 complete -c stackctl -n "__fish_stackctl_using_subcommand check" -s i -l inventory -d 'Inventory source: a file, a directory, an executable script, or a host list `a,b,` (repeatable; default from ANSIBLE_INVENTORY, ansible.cfg `inventory`, /etc/ansible/hosts)' -r -F
 complete -c stackctl -n "__fish_stackctl_using_subcommand check" -s e -l extra-vars -d 'Extra variables: `key=value` words, JSON/YAML text, or `@FILE` (repeatable, later wins)' -r

@@ -196,14 +196,14 @@ pub enum Command {
     /// reused; become and container hops before it run again). The first failing hop gets a cause class (name
     /// lookup, refused, timeout, host key unknown, host key changed, authentication, become
     /// password, no such container, command not found, other) with the underlying message and
-    /// one line of advice. Never prompts: ssh runs in batch mode and a become hop without a
-    /// password fails as `become password`.
+    /// one line of advice. Asks for nothing beyond -k/-K (which need a terminal and CI unset): ssh
+    /// runs in batch mode and a become hop without a password fails as `become password`.
     #[command(
         after_long_help = "Exit status: 0 when every hop of every host is ok; 2 when any host \
 failed (a become, container or probe failure); 4 when any host is unreachable (an ssh hop \
 failed) — 4 wins over 2; 1 for usage or inventory errors and hosts whose stack cannot be \
 resolved (listed with their error).\n\n\
-`--format json` prints one object per host: {host, status (ok|failed|unreachable|error), \
+`--format json` prints an array with one object per host: {host, status (ok|failed|unreachable|error), \
 hops: [{index, method, inventory_host, ok, reached, authenticated, become_ok, duration_ms, \
 class, message, advice}]}; null where a field does not apply or the hop was not checked."
     )]
@@ -436,7 +436,7 @@ pub enum CheckFormat {
     /// A table for people, then each failing hop's class, message and advice
     #[default]
     Table,
-    /// One JSON object per host, for CI
+    /// A JSON array with one object per host, for CI
     Json,
 }
 

@@ -1,5 +1,5 @@
 //! `stackctl check` output and the failure classes it reports: a table per run for people, and
-//! for scripts one JSON object per host:
+//! for scripts a JSON array, one object per host:
 //! `{"host", "status", "error", "hops": [{index, method, inventory_host, ok, reached,
 //! authenticated, become_ok, duration_ms, class, message, advice}]}`.
 //!
