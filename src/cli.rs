@@ -192,8 +192,8 @@ pub enum Command {
     /// Each hop is checked by running `true` through the stack cut after that hop (the same
     /// plan `exec` would run, so the hop runs where it would for the full stack); the walk
     /// stops at the first failing hop. Per hop: reached, authenticated (ssh hops), become ok
-    /// (sudo/su/doas hops) and the time its probe took (ssh connections already made are
-    /// reused; become and container hops before it run again). The first failing hop gets a cause class (name
+    /// (sudo/su/doas hops) and the hop's own time (ssh connections already made are reused; for
+    /// a become or container hop, the previous probe's time is taken off its probe's). The first failing hop gets a cause class (name
     /// lookup, refused, timeout, host key unknown, host key changed, authentication, become
     /// password, no such container, command not found, other) with the underlying message and
     /// one line of advice. Asks for nothing beyond -k/-K (which need a terminal and CI unset): ssh

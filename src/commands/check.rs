@@ -2,8 +2,9 @@
 //! hop, up to N hosts at once.
 //! Hop i is checked by running `true` through the stack cut after hop i (the same plan `exec`
 //! builds for that prefix, so hop i runs exactly where it would for the full stack); ssh
-//! masters persist between probes, so each probe only adds its own hop. The walk stops at the
-//! first failing hop, whose error text is sorted into a [`Class`] with one line of advice.
+//! masters persist between probes, so a master's probe times only its own hop; a wrapped hop's
+//! time is its probe's minus the previous probe's. The walk stops at the first failing hop,
+//! whose error text is sorted into a [`Class`] with one line of advice.
 //!
 //! Exit status: 0 all ok, 2 any host failed, 4 any unreachable (4 wins), 1 when a host's stack
 //! cannot be resolved (and for usage or inventory errors). Never prompts beyond what the
@@ -14,7 +15,7 @@ use super::session::{Session, SessionHosts};
 use super::targets;
 use crate::cli::{CheckArgs, CheckFormat, GlobalArgs};
 use crate::output::check::{self, Class, HopCheck, HostCheck, Status};
-use crate::plan::{self, PlanError, PlanOptions, SshChain};
+use crate::plan::{self, Placement, PlanError, PlanOptions, SshChain};
 use crate::settings::defs;
 use crate::stack::{self, Builder, HopKind, Stack};
 use crate::transport::stream::{Outcome, UserIo};
@@ -134,6 +135,8 @@ fn prefix(stack: &Stack, last: usize) -> Stack {
 /// Probes every hop of `stack` in order, stopping at the first failure.
 pub async fn check_stack(host: &str, stack: &Stack) -> HostCheck {
     let chain = SshChain::of(stack);
+    let placements = plan::placements(stack, chain);
+    let mut previous_total = 0u64;
     let mut hops: Vec<HopCheck> = Vec::with_capacity(stack.hops.len());
     let mut status = Status::Ok;
     for (i, hop) in stack.hops.iter().enumerate() {
@@ -158,7 +161,20 @@ pub async fn check_stack(host: &str, stack: &Stack) -> HostCheck {
         }
         let started = Instant::now();
         let probe = probe(&prefix(stack, i), chain).await;
-        c.duration_ms = Some(u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX));
+        let total = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        // A master's probe reuses the masters before it, so its time is the hop's own; a
+        // wrapped hop's probe runs every wrapped hop before it again, whose time (the previous
+        // probe's) is taken off.
+        let wrapped = !(ssh
+            && placements
+                .get(i)
+                .is_some_and(|p| matches!(p, Placement::Local | Placement::Tunnel { .. })));
+        c.duration_ms = Some(if wrapped && i > 0 {
+            total.saturating_sub(previous_total)
+        } else {
+            total
+        });
+        previous_total = total;
         match probe {
             Probe::Ok => {
                 c.ok = Some(true);
