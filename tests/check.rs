@@ -282,9 +282,10 @@ fn healthy_chain_then_a_wrong_and_a_missing_sudo_password() {
     assert_eq!(hop(app, 2)["authenticated"], Value::Null);
 
     // The table says the same.
-    let (code, out, _) = r.check(&["app", "--become-password-file", &good]);
+    let (code, out, err) = r.check(&["app", "--become-password-file", &good]);
     assert_eq!(code, Some(0));
     assert!(out.contains("1 ok, 0 failed, 0 unreachable"), "{out}");
+    assert!(!out.contains(&password) && !err.contains(&password));
 
     // A wrong sudo password: the sudo hop, become password, exit 2 — and never the secret.
     let (code, hosts, err) = r.check_json(&["app", "--become-password-file", &bad]);
