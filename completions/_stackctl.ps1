@@ -72,6 +72,7 @@ Register-ArgumentCompleter -Native -CommandName 'stackctl' -ScriptBlock {
             [CompletionResult]::new('shell', 'shell', [CompletionResultType]::ParameterValue, 'Open an interactive login shell on a host through its connection stack')
             [CompletionResult]::new('graph', 'graph', [CompletionResultType]::ParameterValue, 'Draw the connection tree of the selected hosts: which bastions and become accounts serve which targets')
             [CompletionResult]::new('ssh-config', 'ssh-config', [CompletionResultType]::ParameterValue, 'Write an OpenSSH client config (Host blocks with ProxyJump) for hosts reached by ssh only')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check each selected host''s connection stack hop by hop: reached, authenticated, become ok')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -486,6 +487,52 @@ Register-ArgumentCompleter -Native -CommandName 'stackctl' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'stackctl;check' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'How many hosts are checked at once (default: ANSIBLE_FORKS, ansible.cfg `forks`, else 32)')
+            [CompletionResult]::new('--forks', '--forks', [CompletionResultType]::ParameterName, 'How many hosts are checked at once (default: ANSIBLE_FORKS, ansible.cfg `forks`, else 32)')
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Inventory source: a file, a directory, an executable script, or a host list `a,b,` (repeatable; default from ANSIBLE_INVENTORY, ansible.cfg `inventory`, /etc/ansible/hosts)')
+            [CompletionResult]::new('--inventory', '--inventory', [CompletionResultType]::ParameterName, 'Inventory source: a file, a directory, an executable script, or a host list `a,b,` (repeatable; default from ANSIBLE_INVENTORY, ansible.cfg `inventory`, /etc/ansible/hosts)')
+            [CompletionResult]::new('-e', '-e', [CompletionResultType]::ParameterName, 'Extra variables: `key=value` words, JSON/YAML text, or `@FILE` (repeatable, later wins)')
+            [CompletionResult]::new('--extra-vars', '--extra-vars', [CompletionResultType]::ParameterName, 'Extra variables: `key=value` words, JSON/YAML text, or `@FILE` (repeatable, later wins)')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Connect as this user (host variables win, as in Ansible)')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'Connect as this user (host variables win, as in Ansible)')
+            [CompletionResult]::new('--become-method', '--become-method', [CompletionResultType]::ParameterName, 'Privilege escalation method (sudo, su, doas …)')
+            [CompletionResult]::new('--become-user', '--become-user', [CompletionResultType]::ParameterName, 'Become this user')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Connection type (ssh, local, docker …)')
+            [CompletionResult]::new('--connection', '--connection', [CompletionResultType]::ParameterName, 'Connection type (ssh, local, docker …)')
+            [CompletionResult]::new('--private-key', '--private-key', [CompletionResultType]::ParameterName, 'Private key file for ssh connections')
+            [CompletionResult]::new('--key-file', '--key-file', [CompletionResultType]::ParameterName, 'Private key file for ssh connections')
+            [CompletionResult]::new('-T', '-T ', [CompletionResultType]::ParameterName, 'Connection timeout in seconds')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Connection timeout in seconds')
+            [CompletionResult]::new('--ssh-common-args', '--ssh-common-args', [CompletionResultType]::ParameterName, 'Arguments added to every ssh, sftp and scp command line')
+            [CompletionResult]::new('--ssh-extra-args', '--ssh-extra-args', [CompletionResultType]::ParameterName, 'Arguments added to ssh command lines only')
+            [CompletionResult]::new('--connection-password-file', '--connection-password-file', [CompletionResultType]::ParameterName, 'Read the connection password from this file''s first line')
+            [CompletionResult]::new('--conn-pass-file', '--conn-pass-file', [CompletionResultType]::ParameterName, 'Read the connection password from this file''s first line')
+            [CompletionResult]::new('--become-password-file', '--become-password-file', [CompletionResultType]::ParameterName, 'Read the become password from this file''s first line')
+            [CompletionResult]::new('--become-pass-file', '--become-pass-file', [CompletionResultType]::ParameterName, 'Read the become password from this file''s first line')
+            [CompletionResult]::new('--vault-password-file', '--vault-password-file', [CompletionResultType]::ParameterName, 'Vault password file (repeatable): its content, or the output of an executable file, is a vault secret labelled `default`')
+            [CompletionResult]::new('--vault-pass-file', '--vault-pass-file', [CompletionResultType]::ParameterName, 'Vault password file (repeatable): its content, or the output of an executable file, is a vault secret labelled `default`')
+            [CompletionResult]::new('--vault-id', '--vault-id', [CompletionResultType]::ParameterName, 'Vault identity `[LABEL@]SOURCE` (repeatable): SOURCE is a password file, an executable, or `prompt`; a 1.2 vault tries the secret with its label first')
+            [CompletionResult]::new('--playbook-dir', '--playbook-dir', [CompletionResultType]::ParameterName, 'The playbook directory: its group_vars/ and host_vars/ apply (default: the current directory)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to style table output: auto (a terminal and NO_COLOR unset), always, never')
+            [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'Further limit the selected hosts with a pattern (`@FILE` reads patterns from a file)')
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Further limit the selected hosts with a pattern (`@FILE` reads patterns from a file)')
+            [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'Run operations with become')
+            [CompletionResult]::new('--become', '--become', [CompletionResultType]::ParameterName, 'Run operations with become')
+            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Ask for the connection password (terminal only)')
+            [CompletionResult]::new('--ask-pass', '--ask-pass', [CompletionResultType]::ParameterName, 'Ask for the connection password (terminal only)')
+            [CompletionResult]::new('-K', '-K ', [CompletionResultType]::ParameterName, 'Ask for the become password (terminal only)')
+            [CompletionResult]::new('--ask-become-pass', '--ask-become-pass', [CompletionResultType]::ParameterName, 'Ask for the become password (terminal only)')
+            [CompletionResult]::new('-J', '-J ', [CompletionResultType]::ParameterName, 'Ask for the vault password (terminal only)')
+            [CompletionResult]::new('--ask-vault-pass', '--ask-vault-pass', [CompletionResultType]::ParameterName, 'Ask for the vault password (terminal only)')
+            [CompletionResult]::new('--ask-vault-password', '--ask-vault-password', [CompletionResultType]::ParameterName, 'Ask for the vault password (terminal only)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More output (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More output (repeat for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'stackctl;help' {
             [CompletionResult]::new('inventory', 'inventory', [CompletionResultType]::ParameterValue, 'Show the inventory as ansible-inventory does (--list, --host, --graph)')
             [CompletionResult]::new('hosts', 'hosts', [CompletionResultType]::ParameterValue, 'List the hosts a pattern selects, one per line, in Ansible''s order')
@@ -496,6 +543,7 @@ Register-ArgumentCompleter -Native -CommandName 'stackctl' -ScriptBlock {
             [CompletionResult]::new('shell', 'shell', [CompletionResultType]::ParameterValue, 'Open an interactive login shell on a host through its connection stack')
             [CompletionResult]::new('graph', 'graph', [CompletionResultType]::ParameterValue, 'Draw the connection tree of the selected hosts: which bastions and become accounts serve which targets')
             [CompletionResult]::new('ssh-config', 'ssh-config', [CompletionResultType]::ParameterValue, 'Write an OpenSSH client config (Host blocks with ProxyJump) for hosts reached by ssh only')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check each selected host''s connection stack hop by hop: reached, authenticated, become ok')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -524,6 +572,9 @@ Register-ArgumentCompleter -Native -CommandName 'stackctl' -ScriptBlock {
             break
         }
         'stackctl;help;ssh-config' {
+            break
+        }
+        'stackctl;help;check' {
             break
         }
         'stackctl;help;help' {

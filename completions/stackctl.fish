@@ -59,6 +59,7 @@ complete -c stackctl -n "__fish_stackctl_needs_command" -f -a "exec" -d 'Run a c
 complete -c stackctl -n "__fish_stackctl_needs_command" -f -a "shell" -d 'Open an interactive login shell on a host through its connection stack'
 complete -c stackctl -n "__fish_stackctl_needs_command" -f -a "graph" -d 'Draw the connection tree of the selected hosts: which bastions and become accounts serve which targets'
 complete -c stackctl -n "__fish_stackctl_needs_command" -f -a "ssh-config" -d 'Write an OpenSSH client config (Host blocks with ProxyJump) for hosts reached by ssh only'
+complete -c stackctl -n "__fish_stackctl_needs_command" -f -a "check" -d 'Check each selected host\'s connection stack hop by hop: reached, authenticated, become ok'
 complete -c stackctl -n "__fish_stackctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c stackctl -n "__fish_stackctl_using_subcommand inventory" -l output -d 'Write the output to FILE instead of stdout' -r -F
 complete -c stackctl -n "__fish_stackctl_using_subcommand inventory" -l host -d 'Output one host\'s variables' -r
@@ -316,13 +317,42 @@ complete -c stackctl -n "__fish_stackctl_using_subcommand ssh-config" -s K -l as
 complete -c stackctl -n "__fish_stackctl_using_subcommand ssh-config" -s J -l ask-vault-pass -l ask-vault-password -d 'Ask for the vault password (terminal only)'
 complete -c stackctl -n "__fish_stackctl_using_subcommand ssh-config" -s v -l verbose -d 'More output (repeat for more)'
 complete -c stackctl -n "__fish_stackctl_using_subcommand ssh-config" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c stackctl -n "__fish_stackctl_using_subcommand help; and not __fish_seen_subcommand_from inventory hosts config resolve close exec shell graph ssh-config help" -f -a "inventory" -d 'Show the inventory as ansible-inventory does (--list, --host, --graph)'
-complete -c stackctl -n "__fish_stackctl_using_subcommand help; and not __fish_seen_subcommand_from inventory hosts config resolve close exec shell graph ssh-config help" -f -a "hosts" -d 'List the hosts a pattern selects, one per line, in Ansible\'s order'
-complete -c stackctl -n "__fish_stackctl_using_subcommand help; and not __fish_seen_subcommand_from inventory hosts config resolve close exec shell graph ssh-config help" -f -a "config" -d 'Show a host\'s connection config dict (Ansible-named keys)'
-complete -c stackctl -n "__fish_stackctl_using_subcommand help; and not __fish_seen_subcommand_from inventory hosts config resolve close exec shell graph ssh-config help" -f -a "resolve" -d 'Show the connection stack (hops) that reaches a host'
-complete -c stackctl -n "__fish_stackctl_using_subcommand help; and not __fish_seen_subcommand_from inventory hosts config resolve close exec shell graph ssh-config help" -f -a "close" -d 'End persisted ssh masters (all, or those of hosts matching PATTERN)'
-complete -c stackctl -n "__fish_stackctl_using_subcommand help; and not __fish_seen_subcommand_from inventory hosts config resolve close exec shell graph ssh-config help" -f -a "exec" -d 'Run a command on a host through its connection stack'
-complete -c stackctl -n "__fish_stackctl_using_subcommand help; and not __fish_seen_subcommand_from inventory hosts config resolve close exec shell graph ssh-config help" -f -a "shell" -d 'Open an interactive login shell on a host through its connection stack'
-complete -c stackctl -n "__fish_stackctl_using_subcommand help; and not __fish_seen_subcommand_from inventory hosts config resolve close exec shell graph ssh-config help" -f -a "graph" -d 'Draw the connection tree of the selected hosts: which bastions and become accounts serve which targets'
-complete -c stackctl -n "__fish_stackctl_using_subcommand help; and not __fish_seen_subcommand_from inventory hosts config resolve close exec shell graph ssh-config help" -f -a "ssh-config" -d 'Write an OpenSSH client config (Host blocks with ProxyJump) for hosts reached by ssh only'
-complete -c stackctl -n "__fish_stackctl_using_subcommand help; and not __fish_seen_subcommand_from inventory hosts config resolve close exec shell graph ssh-config help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c stackctl -n "__fish_stackctl_using_subcommand check" -l format -d 'Output format' -r -f -a "table\t'A table for people, then each failing hop\'s class, message and advice'
+json\t'A JSON array with one object per host, for CI'"
+complete -c stackctl -n "__fish_stackctl_using_subcommand check" -s f -l forks -d 'How many hosts are checked at once (default: ANSIBLE_FORKS, ansible.cfg `forks`, else 32)' -r
+complete -c stackctl -n "__fish_stackctl_using_subcommand check" -s i -l inventory -d 'Inventory source: a file, a directory, an executable script, or a host list `a,b,` (repeatable; default from ANSIBLE_INVENTORY, ansible.cfg `inventory`, /etc/ansible/hosts)' -r -F
+complete -c stackctl -n "__fish_stackctl_using_subcommand check" -s e -l extra-vars -d 'Extra variables: `key=value` words, JSON/YAML text, or `@FILE` (repeatable, later wins)' -r
+complete -c stackctl -n "__fish_stackctl_using_subcommand check" -s u -l user -d 'Connect as this user (host variables win, as in Ansible)' -r
+complete -c stackctl -n "__fish_stackctl_using_subcommand check" -l become-method -d 'Privilege escalation method (sudo, su, doas …)' -r
+complete -c stackctl -n "__fish_stackctl_using_subcommand check" -l become-user -d 'Become this user' -r
+complete -c stackctl -n "__fish_stackctl_using_subcommand check" -s c -l connection -d 'Connection type (ssh, local, docker …)' -r
+complete -c stackctl -n "__fish_stackctl_using_subcommand check" -l private-key -l key-file -d 'Private key file for ssh connections' -r -F
+complete -c stackctl -n "__fish_stackctl_using_subcommand check" -s T -l timeout -d 'Connection timeout in seconds' -r
+complete -c stackctl -n "__fish_stackctl_using_subcommand check" -l ssh-common-args -d 'Arguments added to every ssh, sftp and scp command line' -r
+complete -c stackctl -n "__fish_stackctl_using_subcommand check" -l ssh-extra-args -d 'Arguments added to ssh command lines only' -r
+complete -c stackctl -n "__fish_stackctl_using_subcommand check" -l connection-password-file -l conn-pass-file -d 'Read the connection password from this file\'s first line' -r -F
+complete -c stackctl -n "__fish_stackctl_using_subcommand check" -l become-password-file -l become-pass-file -d 'Read the become password from this file\'s first line' -r -F
+complete -c stackctl -n "__fish_stackctl_using_subcommand check" -l vault-password-file -l vault-pass-file -d 'Vault password file (repeatable): its content, or the output of an executable file, is a vault secret labelled `default`' -r -F
+complete -c stackctl -n "__fish_stackctl_using_subcommand check" -l vault-id -d 'Vault identity `[LABEL@]SOURCE` (repeatable): SOURCE is a password file, an executable, or `prompt`; a 1.2 vault tries the secret with its label first' -r
+complete -c stackctl -n "__fish_stackctl_using_subcommand check" -l playbook-dir -d 'The playbook directory: its group_vars/ and host_vars/ apply (default: the current directory)' -r -f -a "(__fish_complete_directories)"
+complete -c stackctl -n "__fish_stackctl_using_subcommand check" -l color -d 'When to style table output: auto (a terminal and NO_COLOR unset), always, never' -r -f -a "auto\t'Style when stdout is a terminal and NO_COLOR is unset or empty'
+always\t'Always style'
+never\t'Never style'"
+complete -c stackctl -n "__fish_stackctl_using_subcommand check" -s l -l limit -d 'Further limit the selected hosts with a pattern (`@FILE` reads patterns from a file)' -r
+complete -c stackctl -n "__fish_stackctl_using_subcommand check" -s b -l become -d 'Run operations with become'
+complete -c stackctl -n "__fish_stackctl_using_subcommand check" -s k -l ask-pass -d 'Ask for the connection password (terminal only)'
+complete -c stackctl -n "__fish_stackctl_using_subcommand check" -s K -l ask-become-pass -d 'Ask for the become password (terminal only)'
+complete -c stackctl -n "__fish_stackctl_using_subcommand check" -s J -l ask-vault-pass -l ask-vault-password -d 'Ask for the vault password (terminal only)'
+complete -c stackctl -n "__fish_stackctl_using_subcommand check" -s v -l verbose -d 'More output (repeat for more)'
+complete -c stackctl -n "__fish_stackctl_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c stackctl -n "__fish_stackctl_using_subcommand help; and not __fish_seen_subcommand_from inventory hosts config resolve close exec shell graph ssh-config check help" -f -a "inventory" -d 'Show the inventory as ansible-inventory does (--list, --host, --graph)'
+complete -c stackctl -n "__fish_stackctl_using_subcommand help; and not __fish_seen_subcommand_from inventory hosts config resolve close exec shell graph ssh-config check help" -f -a "hosts" -d 'List the hosts a pattern selects, one per line, in Ansible\'s order'
+complete -c stackctl -n "__fish_stackctl_using_subcommand help; and not __fish_seen_subcommand_from inventory hosts config resolve close exec shell graph ssh-config check help" -f -a "config" -d 'Show a host\'s connection config dict (Ansible-named keys)'
+complete -c stackctl -n "__fish_stackctl_using_subcommand help; and not __fish_seen_subcommand_from inventory hosts config resolve close exec shell graph ssh-config check help" -f -a "resolve" -d 'Show the connection stack (hops) that reaches a host'
+complete -c stackctl -n "__fish_stackctl_using_subcommand help; and not __fish_seen_subcommand_from inventory hosts config resolve close exec shell graph ssh-config check help" -f -a "close" -d 'End persisted ssh masters (all, or those of hosts matching PATTERN)'
+complete -c stackctl -n "__fish_stackctl_using_subcommand help; and not __fish_seen_subcommand_from inventory hosts config resolve close exec shell graph ssh-config check help" -f -a "exec" -d 'Run a command on a host through its connection stack'
+complete -c stackctl -n "__fish_stackctl_using_subcommand help; and not __fish_seen_subcommand_from inventory hosts config resolve close exec shell graph ssh-config check help" -f -a "shell" -d 'Open an interactive login shell on a host through its connection stack'
+complete -c stackctl -n "__fish_stackctl_using_subcommand help; and not __fish_seen_subcommand_from inventory hosts config resolve close exec shell graph ssh-config check help" -f -a "graph" -d 'Draw the connection tree of the selected hosts: which bastions and become accounts serve which targets'
+complete -c stackctl -n "__fish_stackctl_using_subcommand help; and not __fish_seen_subcommand_from inventory hosts config resolve close exec shell graph ssh-config check help" -f -a "ssh-config" -d 'Write an OpenSSH client config (Host blocks with ProxyJump) for hosts reached by ssh only'
+complete -c stackctl -n "__fish_stackctl_using_subcommand help; and not __fish_seen_subcommand_from inventory hosts config resolve close exec shell graph ssh-config check help" -f -a "check" -d 'Check each selected host\'s connection stack hop by hop: reached, authenticated, become ok'
+complete -c stackctl -n "__fish_stackctl_using_subcommand help; and not __fish_seen_subcommand_from inventory hosts config resolve close exec shell graph ssh-config check help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

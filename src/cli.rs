@@ -189,6 +189,27 @@ pub enum Command {
     /// `HOST~via`. Hosts with any other hop (become, containers) are skipped with a comment and a
     /// warning; unresolvable hosts likewise, with exit status 1.
     SshConfig(SshConfigArgs),
+    /// Check each selected host's connection stack hop by hop: reached, authenticated, become ok
+    ///
+    /// Each hop is checked by running `true` through the stack cut after that hop (the same
+    /// plan `exec` would run, so the hop runs where it would for the full stack); the walk
+    /// stops at the first failing hop. Per hop: reached, authenticated (ssh hops), become ok
+    /// (sudo/su/doas hops) and the hop's own time (ssh connections already made are reused; for
+    /// a become or container hop, the previous probe's time is taken off its probe's). The first failing hop gets a cause class (name
+    /// lookup, refused, timeout, host key unknown, host key changed, authentication, become
+    /// password, no such container, command not found, other) with the underlying message and
+    /// one line of advice. Asks for nothing beyond -k/-K (which need a terminal and CI unset): ssh
+    /// runs in batch mode and a become hop without a password fails as `become password`.
+    #[command(
+        after_long_help = "Exit status: 0 when every hop of every host is ok; 2 when any host \
+failed (a become, container or probe failure); 4 when any host is unreachable (an ssh hop \
+failed) — 4 wins over 2; 1 for usage or inventory errors and hosts whose stack cannot be \
+resolved (listed with their error).\n\n\
+`--format json` prints an array with one object per host: {host, status (ok|failed|unreachable|error), \
+hops: [{index, method, inventory_host, ok, reached, authenticated, become_ok, duration_ms, \
+class, message, advice}]}; null where a field does not apply or the hop was not checked."
+    )]
+    Check(CheckArgs),
     /// Regenerate the checked-in completion scripts or man pages (for maintainers)
     #[command(hide = true)]
     Generate(GenerateArgs),
@@ -414,4 +435,26 @@ pub struct GenerateArgs {
     /// Directory to write into (created if missing)
     #[arg(value_name = "DIR", value_hint = clap::ValueHint::DirPath)]
     pub dir: PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum CheckFormat {
+    /// A table for people, then each failing hop's class, message and advice
+    #[default]
+    Table,
+    /// A JSON array with one object per host, for CI
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Host pattern selecting the hosts to check
+    #[arg(value_name = "PATTERN", allow_hyphen_values = true)]
+    pub pattern: String,
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: CheckFormat,
+    /// How many hosts are checked at once (default: ANSIBLE_FORKS, ansible.cfg `forks`, else 32)
+    #[arg(short = 'f', long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub forks: Option<u32>,
 }

@@ -19,7 +19,7 @@ pub fn command() -> clap::Command {
     let group = || ArgValueCompleter::new(complete_groups);
     // (subcommand, argument, kind): h host, g group, p pattern. `mut_subcommands` keeps the
     // subcommands' order (help, man pages and completion scripts list them as cli.rs does).
-    const COMPLETED: [(&str, &str, char); 9] = [
+    const COMPLETED: [(&str, &str, char); 10] = [
         ("resolve", "host", 'h'),
         ("exec", "host", 'h'),
         ("shell", "host", 'h'),
@@ -29,6 +29,7 @@ pub fn command() -> clap::Command {
         ("ssh-config", "pattern", 'p'),
         ("inventory", "host", 'h'),
         ("inventory", "graph", 'g'),
+        ("check", "pattern", 'p'),
     ];
     Cli::command()
         .mut_arg("limit", |a| a.add(pattern()))

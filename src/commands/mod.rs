@@ -1,5 +1,6 @@
 //! One small file per subcommand, wiring the pipeline stages together.
 
+pub mod check;
 pub mod close;
 pub mod config;
 pub mod exec;
@@ -27,6 +28,7 @@ pub fn run(cli: &Cli) -> anyhow::Result<i32> {
         Command::Shell(a) => shell::run(&cli.global, a),
         Command::Graph(a) => graph::run(&cli.global, a),
         Command::SshConfig(a) => ssh_config::run(&cli.global, a),
+        Command::Check(a) => check::run(&cli.global, a),
         Command::Generate(a) => crate::generate::run(a),
     }
 }

@@ -1,6 +1,7 @@
 //! Output stage: how results look — ansible-inventory's JSON/YAML/graph, tables for people
 //! (comfy-table), stable JSON/YAML shapes for scripts, secret redaction.
 
+pub mod check;
 pub mod config;
 pub mod graph;
 pub mod inventory;
