@@ -158,12 +158,28 @@ impl Lab {
             "ansible_port={port} ansible_ssh_private_key_file={} ansible_host_key_checking=false",
             key.display()
         );
+        // The nested ssh of `become-between` runs as {b} on the bastion: it needs a key {b} can
+        // read there (the same key material, so the target's authorized_keys accepts it).
+        let key_b = lab.dir.path().join("id-b");
+        std::fs::copy(&key, &key_b).expect("key copy");
+        let chown = Command::new("chown")
+            .arg(b)
+            .arg(&key_b)
+            .status()
+            .expect("chown");
+        assert!(chown.success());
+        chmod(&key_b, 0o600);
         std::fs::write(
             lab.dir.path().join("hosts.ini"),
             format!(
                 "root-t ansible_host=127.0.0.1 ansible_user=root {common}\n\
                  user-t ansible_host=127.0.0.1 ansible_user={a} {common} ansible_become=true ansible_become_user={b}\n\
-                 behind ansible_host=localhost ansible_user=root {common} mitogen_via=root-t\n"
+                 behind ansible_host=localhost ansible_user=root {common} mitogen_via=root-t\n\
+                 jump-a ansible_host=127.0.0.1 ansible_user={a} {common} ansible_become_pass={pw}\n\
+                 become-between ansible_host=localhost ansible_user=root ansible_port={port} \
+                 ansible_ssh_private_key_file={kb} ansible_host_key_checking=false mitogen_via=sudo:{b}@jump-a\n",
+                pw = password(0),
+                kb = key_b.display(),
             ),
         )
         .expect("inventory");
@@ -343,4 +359,40 @@ fn exec_over_real_ssh() {
     assert_eq!(text(&o.stdout), "x y|$HOME|", "{}", text(&o.stderr));
     let o = lab.exec(&["behind", "--ssh-chain", "nested", "--", "exit 9"], b"");
     assert_eq!(o.status.code(), Some(9));
+
+    // ssh → sudo:USER@bastion → ssh (issue acceptance): the via string's become hop stands
+    // between the two ssh hops, so the second ssh runs nested, as that user, on the bastion.
+    // The become password comes from the via host's own vars (mitogen-stack.md §1.3).
+    let o = lab.exec(&["become-between", "--dry-run", "--", "true"], b"");
+    let plan = text(&o.stdout);
+    assert!(plan.contains("hop 1 (sudo on jump-a"), "{plan}");
+    assert!(
+        plan.contains("hop 2 (ssh on become-between, runs on hop 1)"),
+        "{plan}"
+    );
+    assert!(
+        !plan.contains(&password(0)),
+        "the dry run shows a password:\n{plan}"
+    );
+    let o = lab.exec(
+        &[
+            "become-between",
+            "--",
+            "printf",
+            "%s|",
+            "x y",
+            "$HOME",
+            "it's",
+        ],
+        b"",
+    );
+    assert_eq!(text(&o.stdout), "x y|$HOME|it's|", "{}", text(&o.stderr));
+    assert_eq!(o.status.code(), Some(0));
+    let o = lab.exec(&["become-between", "--", "id -un; exit 4"], b"");
+    assert_eq!(
+        (text(&o.stdout), o.status.code()),
+        ("root\n".into(), Some(4)),
+        "{}",
+        text(&o.stderr)
+    );
 }
