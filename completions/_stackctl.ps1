@@ -262,6 +262,11 @@ Register-ArgumentCompleter -Native -CommandName 'stackctl' -ScriptBlock {
         }
         'stackctl;exec' {
             [CompletionResult]::new('--ssh-chain', '--ssh-chain', [CompletionResultType]::ParameterName, 'How consecutive ssh hops are chained (default: the host''s `stackctl_ssh_chain` var, else tunnel)')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'With several hosts: how many run at once (default: ANSIBLE_FORKS, ansible.cfg `forks`, else 32)')
+            [CompletionResult]::new('--forks', '--forks', [CompletionResultType]::ParameterName, 'With several hosts: how many run at once (default: ANSIBLE_FORKS, ansible.cfg `forks`, else 32)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'With several hosts: `text` prefixes each line with `host: `; `json` prints one object per host per line (host, status, rc, stdout, stderr, hop, error, duration_ms)')
+            [CompletionResult]::new('--outdir', '--outdir', [CompletionResultType]::ParameterName, 'With several hosts: also write each host''s output to DIR/HOST.out, DIR/HOST.err and its exit status to DIR/HOST.rc (255 when a hop failed)')
+            [CompletionResult]::new('--command-timeout', '--command-timeout', [CompletionResultType]::ParameterName, 'With several hosts: kill a host''s command after SECONDS and report it failed (-T is the connection timeout per hop)')
             [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Inventory source: a file, a directory, an executable script, or a host list `a,b,` (repeatable; default from ANSIBLE_INVENTORY, ansible.cfg `inventory`, /etc/ansible/hosts)')
             [CompletionResult]::new('--inventory', '--inventory', [CompletionResultType]::ParameterName, 'Inventory source: a file, a directory, an executable script, or a host list `a,b,` (repeatable; default from ANSIBLE_INVENTORY, ansible.cfg `inventory`, /etc/ansible/hosts)')
             [CompletionResult]::new('-e', '-e', [CompletionResultType]::ParameterName, 'Extra variables: `key=value` words, JSON/YAML text, or `@FILE` (repeatable, later wins)')
@@ -292,6 +297,7 @@ Register-ArgumentCompleter -Native -CommandName 'stackctl' -ScriptBlock {
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the plan (ssh connections with their options, each hop''s wrapper and the exact command string; passwords as ********) and exit')
             [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Give the command a terminal (local plans only for now)')
             [CompletionResult]::new('--tty', '--tty', [CompletionResultType]::ParameterName, 'Give the command a terminal (local plans only for now)')
+            [CompletionResult]::new('--gather', '--gather', [CompletionResultType]::ParameterName, 'With several hosts: fold hosts with identical output and status into one block headed by a compact host list (`web[01-03,07]`), printed when all are done')
             [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'Run operations with become')
             [CompletionResult]::new('--become', '--become', [CompletionResultType]::ParameterName, 'Run operations with become')
             [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Ask for the connection password (terminal only)')

@@ -254,6 +254,11 @@ set edit:completion:arg-completer[stackctl] = {|@words|
         }
         &'stackctl;exec'= {
             cand --ssh-chain 'How consecutive ssh hops are chained (default: the host''s `stackctl_ssh_chain` var, else tunnel)'
+            cand -f 'With several hosts: how many run at once (default: ANSIBLE_FORKS, ansible.cfg `forks`, else 32)'
+            cand --forks 'With several hosts: how many run at once (default: ANSIBLE_FORKS, ansible.cfg `forks`, else 32)'
+            cand --format 'With several hosts: `text` prefixes each line with `host: `; `json` prints one object per host per line (host, status, rc, stdout, stderr, hop, error, duration_ms)'
+            cand --outdir 'With several hosts: also write each host''s output to DIR/HOST.out, DIR/HOST.err and its exit status to DIR/HOST.rc (255 when a hop failed)'
+            cand --command-timeout 'With several hosts: kill a host''s command after SECONDS and report it failed (-T is the connection timeout per hop)'
             cand -i 'Inventory source: a file, a directory, an executable script, or a host list `a,b,` (repeatable; default from ANSIBLE_INVENTORY, ansible.cfg `inventory`, /etc/ansible/hosts)'
             cand --inventory 'Inventory source: a file, a directory, an executable script, or a host list `a,b,` (repeatable; default from ANSIBLE_INVENTORY, ansible.cfg `inventory`, /etc/ansible/hosts)'
             cand -e 'Extra variables: `key=value` words, JSON/YAML text, or `@FILE` (repeatable, later wins)'
@@ -284,6 +289,7 @@ set edit:completion:arg-completer[stackctl] = {|@words|
             cand --dry-run 'Print the plan (ssh connections with their options, each hop''s wrapper and the exact command string; passwords as ********) and exit'
             cand -t 'Give the command a terminal (local plans only for now)'
             cand --tty 'Give the command a terminal (local plans only for now)'
+            cand --gather 'With several hosts: fold hosts with identical output and status into one block headed by a compact host list (`web[01-03,07]`), printed when all are done'
             cand -b 'Run operations with become'
             cand --become 'Run operations with become'
             cand -k 'Ask for the connection password (terminal only)'

@@ -180,6 +180,11 @@ complete -c stackctl -n "__fish_stackctl_using_subcommand resolve" -s v -l verbo
 complete -c stackctl -n "__fish_stackctl_using_subcommand resolve" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c stackctl -n "__fish_stackctl_using_subcommand exec" -l ssh-chain -d 'How consecutive ssh hops are chained (default: the host\'s `stackctl_ssh_chain` var, else tunnel)' -r -f -a "tunnel\t'An ssh hop right after another is connected from this machine through the previous one\'s connection (like `ssh -J`): your keys, agent and known_hosts'
 nested\t'Every ssh hop after the first runs `ssh` on the previous machine, with its keys and files'"
+complete -c stackctl -n "__fish_stackctl_using_subcommand exec" -s f -l forks -d 'With several hosts: how many run at once (default: ANSIBLE_FORKS, ansible.cfg `forks`, else 32)' -r
+complete -c stackctl -n "__fish_stackctl_using_subcommand exec" -l format -d 'With several hosts: `text` prefixes each line with `host: `; `json` prints one object per host per line (host, status, rc, stdout, stderr, hop, error, duration_ms)' -r -f -a "text\t'`host: line` on the matching stream (or `--gather` blocks)'
+json\t'One JSON object per host per line'"
+complete -c stackctl -n "__fish_stackctl_using_subcommand exec" -l outdir -d 'With several hosts: also write each host\'s output to DIR/HOST.out, DIR/HOST.err and its exit status to DIR/HOST.rc (255 when a hop failed)' -r -f -a "(__fish_complete_directories)"
+complete -c stackctl -n "__fish_stackctl_using_subcommand exec" -l command-timeout -d 'With several hosts: kill a host\'s command after SECONDS and report it failed (-T is the connection timeout per hop)' -r
 complete -c stackctl -n "__fish_stackctl_using_subcommand exec" -s i -l inventory -d 'Inventory source: a file, a directory, an executable script, or a host list `a,b,` (repeatable; default from ANSIBLE_INVENTORY, ansible.cfg `inventory`, /etc/ansible/hosts)' -r -F
 complete -c stackctl -n "__fish_stackctl_using_subcommand exec" -s e -l extra-vars -d 'Extra variables: `key=value` words, JSON/YAML text, or `@FILE` (repeatable, later wins)' -r
 complete -c stackctl -n "__fish_stackctl_using_subcommand exec" -s u -l user -d 'Connect as this user (host variables win, as in Ansible)' -r
@@ -201,6 +206,7 @@ never\t'Never style'"
 complete -c stackctl -n "__fish_stackctl_using_subcommand exec" -s l -l limit -d 'Further limit the selected hosts with a pattern (`@FILE` reads patterns from a file)' -r
 complete -c stackctl -n "__fish_stackctl_using_subcommand exec" -l dry-run -d 'Print the plan (ssh connections with their options, each hop\'s wrapper and the exact command string; passwords as ********) and exit'
 complete -c stackctl -n "__fish_stackctl_using_subcommand exec" -s t -l tty -d 'Give the command a terminal (local plans only for now)'
+complete -c stackctl -n "__fish_stackctl_using_subcommand exec" -l gather -d 'With several hosts: fold hosts with identical output and status into one block headed by a compact host list (`web[01-03,07]`), printed when all are done'
 complete -c stackctl -n "__fish_stackctl_using_subcommand exec" -s b -l become -d 'Run operations with become'
 complete -c stackctl -n "__fish_stackctl_using_subcommand exec" -s k -l ask-pass -d 'Ask for the connection password (terminal only)'
 complete -c stackctl -n "__fish_stackctl_using_subcommand exec" -s K -l ask-become-pass -d 'Ask for the become password (terminal only)'

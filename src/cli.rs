@@ -316,10 +316,15 @@ ansible_become_pass) are fed to the prompt through a pipe or a pty, never argv o
 environment.\n\n\
 Exit status: the command's; 255 when a hop failed, with `stackctl: hop N (method on host): \
 message` on stderr (e.g. `sudo password is incorrect`); 1 for usage, inventory or resolution \
-errors; 99 when interrupted (Ctrl-C, SIGTERM), after ending every process the run started."
+errors; 99 when interrupted (Ctrl-C, SIGTERM), after ending every process the run started.\n\n\
+Several hosts (HOST is a pattern selecting more than one): up to --forks run at once, stdin is \
+not forwarded, each output line is printed whole as `host: line` on the matching stream \
+(`--gather` folds identical results instead; `--format json` prints one object per host), a \
+host whose hop failed is `unreachable` with the hop named, and a summary goes to stderr. Exit \
+status: 0 all ok, 2 any failed, 4 any unreachable (4 wins), 99 interrupted."
 )]
 pub struct ExecArgs {
-    /// Inventory host name
+    /// Inventory host, or a pattern selecting several (`web*`, `db:&prod`, `all`)
     // Explicit indices: completion setup re-appends this argument (clap `mut_arg`), which
     // would otherwise move it behind the trailing COMMAND.
     #[arg(value_name = "HOST", index = 1)]
@@ -335,6 +340,26 @@ pub struct ExecArgs {
     /// tunnel)
     #[arg(long, value_enum, value_name = "MODE")]
     pub ssh_chain: Option<SshChainArg>,
+    /// With several hosts: how many run at once (default: ANSIBLE_FORKS, ansible.cfg `forks`,
+    /// else 32)
+    #[arg(short = 'f', long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub forks: Option<u32>,
+    /// With several hosts: fold hosts with identical output and status into one block headed by
+    /// a compact host list (`web[01-03,07]`), printed when all are done
+    #[arg(long)]
+    pub gather: bool,
+    /// With several hosts: `text` prefixes each line with `host: `; `json` prints one object per
+    /// host per line (host, status, rc, stdout, stderr, hop, error, duration_ms)
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = ExecFormat::Text)]
+    pub format: ExecFormat,
+    /// With several hosts: also write each host's output to DIR/HOST.out, DIR/HOST.err and its
+    /// exit status to DIR/HOST.rc (255 when a hop failed)
+    #[arg(long, value_name = "DIR", value_hint = clap::ValueHint::DirPath)]
+    pub outdir: Option<PathBuf>,
+    /// With several hosts: kill a host's command after SECONDS and report it failed (-T is
+    /// the connection timeout per hop)
+    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..))]
+    pub command_timeout: Option<u64>,
     /// The command (after `--`): several words are quoted one by one; a single word is a shell
     /// snippet
     #[arg(
@@ -347,6 +372,15 @@ pub struct ExecArgs {
         value_parser = clap::value_parser!(std::ffi::OsString)
     )]
     pub command: Vec<std::ffi::OsString>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum ExecFormat {
+    /// `host: line` on the matching stream (or `--gather` blocks)
+    #[default]
+    Text,
+    /// One JSON object per host per line
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]

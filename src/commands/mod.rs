@@ -2,6 +2,7 @@
 
 pub mod config;
 pub mod exec;
+pub mod exec_many;
 pub mod graph;
 pub mod hosts;
 pub mod inventory;

@@ -2,6 +2,8 @@
 //! (comfy-table), stable JSON/YAML shapes for scripts, secret redaction.
 
 pub mod config;
+pub mod fanout;
+pub mod fanout_hosts;
 pub mod graph;
 pub mod inventory;
 pub mod plan;

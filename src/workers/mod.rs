@@ -1,6 +1,165 @@
 //! Workers stage: runs many hosts' plans at once (worker-model.md). It owns the [`WorkerModel`]
-//! lifecycle, the connection service a multiplexer runs ([`conn`]) and process titles
-//! ([`titles`]). Output formatting belongs to `output::fanout`.
+//! lifecycle and the task/result/event types every model speaks, mux affinity, the connection
+//! service a multiplexer runs ([`conn`]) and process titles ([`titles`]). How results look
+//! belongs to `output::fanout`.
 
 pub mod conn;
+pub mod inline;
 pub mod titles;
+
+use crate::plan::Plan;
+use crate::stack::Stack;
+use conn::{HopKey, HopSpec};
+use std::time::Duration;
+use tokio::sync::mpsc::UnboundedSender;
+
+/// One host's work: its plan, and where it belongs.
+#[derive(Debug, Clone)]
+pub struct Task {
+    /// Position in the run (events name hosts by it).
+    pub index: usize,
+    pub host: String,
+    pub plan: Plan,
+    /// Key of the via chain (the stack minus the target's own hops); `None` when there is none.
+    pub via: Option<HopKey>,
+}
+
+impl Task {
+    pub fn new(index: usize, stack: &Stack, plan: Plan) -> Task {
+        Task {
+            index,
+            host: stack.target.clone(),
+            plan,
+            via: via_key(stack),
+        }
+    }
+}
+
+/// The key of a stack's via chain: every hop before the first one that belongs to the target.
+pub fn via_key(stack: &Stack) -> Option<HopKey> {
+    let via: Vec<HopSpec> = stack
+        .hops
+        .iter()
+        .take_while(|h| h.inventory_host != stack.target)
+        .enumerate()
+        .map(|(i, h)| HopSpec::from_hop(i, h))
+        .collect();
+    HopSpec::keys(&via).last().copied()
+}
+
+/// Which mux serves a via chain: a stable hash (the key's first bytes), so every target behind
+/// one bastion meets in one mux and shares its connection, however many muxes run. Hosts with
+/// no via chain go to mux 0.
+pub fn affinity(via: Option<&HopKey>, muxes: usize) -> usize {
+    match via {
+        Some(k) if muxes > 1 => {
+            let mut b = [0u8; 8];
+            b.copy_from_slice(&k.0[..8]);
+            (u64::from_be_bytes(b) % muxes as u64) as usize
+        }
+        _ => 0,
+    }
+}
+
+/// Where a task runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Binding {
+    pub mux: usize,
+}
+
+/// How a host's run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Ok,
+    Failed,
+    Unreachable,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Ok => "ok",
+            Status::Failed => "failed",
+            Status::Unreachable => "unreachable",
+        }
+    }
+}
+
+/// A host's result (its output travels as [`Event::Output`] before it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finished {
+    pub status: Status,
+    /// The command's exit status (128+N for signal N); `None` when it did not run to the end.
+    pub rc: Option<i32>,
+    /// Index of the failing hop.
+    pub hop: Option<usize>,
+    pub error: Option<String>,
+    pub duration: Duration,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stream {
+    Stdout,
+    Stderr,
+}
+
+/// What a model reports, in order per task.
+#[derive(Debug)]
+pub enum Event {
+    Output {
+        task: usize,
+        stream: Stream,
+        bytes: Vec<u8>,
+    },
+    Done {
+        task: usize,
+        result: Finished,
+    },
+}
+
+/// Limits of a run.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// Tasks running at once (`-f/--forks`).
+    pub forks: usize,
+    /// Multiplexers (`--muxes`); the inline model has one.
+    pub muxes: usize,
+    /// Per-command deadline (`--command-timeout`): the command is killed and the host failed.
+    pub command_timeout: Option<Duration>,
+}
+
+/// The lifecycle of a worker model (worker-model.md, "WorkerModel"): start its processes, bind
+/// each host to a mux, run the tasks, tear down.
+pub trait WorkerModel {
+    fn name(&self) -> &'static str;
+    /// Starts whatever the model needs before the first task.
+    fn on_start(&mut self) -> Result<(), String>;
+    /// The mux serving a task.
+    fn binding(&self, task: &Task) -> Binding;
+    /// Runs every task (at most `forks` at a time), reporting [`Event`]s; each task ends with
+    /// exactly one [`Event::Done`].
+    fn run(
+        &mut self,
+        tasks: Vec<Task>,
+        sink: UnboundedSender<Event>,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + '_>>;
+    /// Ends everything the model started.
+    fn on_complete(&mut self);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn affinity_is_stable_and_in_range() {
+        let k = HopKey([7u8; 32]);
+        let a = affinity(Some(&k), 4);
+        assert!(a < 4);
+        assert_eq!(a, affinity(Some(&k), 4));
+        assert_eq!(affinity(None, 4), 0);
+        assert_eq!(affinity(Some(&k), 1), 0);
+        // 0x0707070707070707 % 3
+        assert_eq!(affinity(Some(&k), 3), (0x0707070707070707u64 % 3) as usize);
+    }
+}
