@@ -67,6 +67,7 @@ Register-ArgumentCompleter -Native -CommandName 'stackctl' -ScriptBlock {
             [CompletionResult]::new('hosts', 'hosts', [CompletionResultType]::ParameterValue, 'List the hosts a pattern selects, one per line, in Ansible''s order')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show a host''s connection config dict (Ansible-named keys)')
             [CompletionResult]::new('resolve', 'resolve', [CompletionResultType]::ParameterValue, 'Show the connection stack (hops) that reaches a host')
+            [CompletionResult]::new('close', 'close', [CompletionResultType]::ParameterValue, 'End persisted ssh masters (all, or those of hosts matching PATTERN)')
             [CompletionResult]::new('exec', 'exec', [CompletionResultType]::ParameterValue, 'Run a command on a host through its connection stack')
             [CompletionResult]::new('graph', 'graph', [CompletionResultType]::ParameterValue, 'Draw the connection tree of the selected hosts: which bastions and become accounts serve which targets')
             [CompletionResult]::new('ssh-config', 'ssh-config', [CompletionResultType]::ParameterValue, 'Write an OpenSSH client config (Host blocks with ProxyJump) for hosts reached by ssh only')
@@ -260,6 +261,49 @@ Register-ArgumentCompleter -Native -CommandName 'stackctl' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'stackctl;close' {
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Inventory source: a file, a directory, an executable script, or a host list `a,b,` (repeatable; default from ANSIBLE_INVENTORY, ansible.cfg `inventory`, /etc/ansible/hosts)')
+            [CompletionResult]::new('--inventory', '--inventory', [CompletionResultType]::ParameterName, 'Inventory source: a file, a directory, an executable script, or a host list `a,b,` (repeatable; default from ANSIBLE_INVENTORY, ansible.cfg `inventory`, /etc/ansible/hosts)')
+            [CompletionResult]::new('-e', '-e', [CompletionResultType]::ParameterName, 'Extra variables: `key=value` words, JSON/YAML text, or `@FILE` (repeatable, later wins)')
+            [CompletionResult]::new('--extra-vars', '--extra-vars', [CompletionResultType]::ParameterName, 'Extra variables: `key=value` words, JSON/YAML text, or `@FILE` (repeatable, later wins)')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Connect as this user (host variables win, as in Ansible)')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'Connect as this user (host variables win, as in Ansible)')
+            [CompletionResult]::new('--become-method', '--become-method', [CompletionResultType]::ParameterName, 'Privilege escalation method (sudo, su, doas …)')
+            [CompletionResult]::new('--become-user', '--become-user', [CompletionResultType]::ParameterName, 'Become this user')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Connection type (ssh, local, docker …)')
+            [CompletionResult]::new('--connection', '--connection', [CompletionResultType]::ParameterName, 'Connection type (ssh, local, docker …)')
+            [CompletionResult]::new('--private-key', '--private-key', [CompletionResultType]::ParameterName, 'Private key file for ssh connections')
+            [CompletionResult]::new('--key-file', '--key-file', [CompletionResultType]::ParameterName, 'Private key file for ssh connections')
+            [CompletionResult]::new('-T', '-T ', [CompletionResultType]::ParameterName, 'Connection timeout in seconds')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Connection timeout in seconds')
+            [CompletionResult]::new('--ssh-common-args', '--ssh-common-args', [CompletionResultType]::ParameterName, 'Arguments added to every ssh, sftp and scp command line')
+            [CompletionResult]::new('--ssh-extra-args', '--ssh-extra-args', [CompletionResultType]::ParameterName, 'Arguments added to ssh command lines only')
+            [CompletionResult]::new('--connection-password-file', '--connection-password-file', [CompletionResultType]::ParameterName, 'Read the connection password from this file''s first line')
+            [CompletionResult]::new('--conn-pass-file', '--conn-pass-file', [CompletionResultType]::ParameterName, 'Read the connection password from this file''s first line')
+            [CompletionResult]::new('--become-password-file', '--become-password-file', [CompletionResultType]::ParameterName, 'Read the become password from this file''s first line')
+            [CompletionResult]::new('--become-pass-file', '--become-pass-file', [CompletionResultType]::ParameterName, 'Read the become password from this file''s first line')
+            [CompletionResult]::new('--vault-password-file', '--vault-password-file', [CompletionResultType]::ParameterName, 'Vault password file (repeatable): its content, or the output of an executable file, is a vault secret labelled `default`')
+            [CompletionResult]::new('--vault-pass-file', '--vault-pass-file', [CompletionResultType]::ParameterName, 'Vault password file (repeatable): its content, or the output of an executable file, is a vault secret labelled `default`')
+            [CompletionResult]::new('--vault-id', '--vault-id', [CompletionResultType]::ParameterName, 'Vault identity `[LABEL@]SOURCE` (repeatable): SOURCE is a password file, an executable, or `prompt`; a 1.2 vault tries the secret with its label first')
+            [CompletionResult]::new('--playbook-dir', '--playbook-dir', [CompletionResultType]::ParameterName, 'The playbook directory: its group_vars/ and host_vars/ apply (default: the current directory)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to style table output: auto (a terminal and NO_COLOR unset), always, never')
+            [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'Further limit the selected hosts with a pattern (`@FILE` reads patterns from a file)')
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Further limit the selected hosts with a pattern (`@FILE` reads patterns from a file)')
+            [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'Run operations with become')
+            [CompletionResult]::new('--become', '--become', [CompletionResultType]::ParameterName, 'Run operations with become')
+            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Ask for the connection password (terminal only)')
+            [CompletionResult]::new('--ask-pass', '--ask-pass', [CompletionResultType]::ParameterName, 'Ask for the connection password (terminal only)')
+            [CompletionResult]::new('-K', '-K ', [CompletionResultType]::ParameterName, 'Ask for the become password (terminal only)')
+            [CompletionResult]::new('--ask-become-pass', '--ask-become-pass', [CompletionResultType]::ParameterName, 'Ask for the become password (terminal only)')
+            [CompletionResult]::new('-J', '-J ', [CompletionResultType]::ParameterName, 'Ask for the vault password (terminal only)')
+            [CompletionResult]::new('--ask-vault-pass', '--ask-vault-pass', [CompletionResultType]::ParameterName, 'Ask for the vault password (terminal only)')
+            [CompletionResult]::new('--ask-vault-password', '--ask-vault-password', [CompletionResultType]::ParameterName, 'Ask for the vault password (terminal only)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More output (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More output (repeat for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'stackctl;exec' {
             [CompletionResult]::new('--ssh-chain', '--ssh-chain', [CompletionResultType]::ParameterName, 'How consecutive ssh hops are chained (default: the host''s `stackctl_ssh_chain` var, else tunnel)')
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'With several hosts: how many run at once (default: ANSIBLE_FORKS, ansible.cfg `forks`, else 32)')
@@ -405,6 +449,7 @@ Register-ArgumentCompleter -Native -CommandName 'stackctl' -ScriptBlock {
             [CompletionResult]::new('hosts', 'hosts', [CompletionResultType]::ParameterValue, 'List the hosts a pattern selects, one per line, in Ansible''s order')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show a host''s connection config dict (Ansible-named keys)')
             [CompletionResult]::new('resolve', 'resolve', [CompletionResultType]::ParameterValue, 'Show the connection stack (hops) that reaches a host')
+            [CompletionResult]::new('close', 'close', [CompletionResultType]::ParameterValue, 'End persisted ssh masters (all, or those of hosts matching PATTERN)')
             [CompletionResult]::new('exec', 'exec', [CompletionResultType]::ParameterValue, 'Run a command on a host through its connection stack')
             [CompletionResult]::new('graph', 'graph', [CompletionResultType]::ParameterValue, 'Draw the connection tree of the selected hosts: which bastions and become accounts serve which targets')
             [CompletionResult]::new('ssh-config', 'ssh-config', [CompletionResultType]::ParameterValue, 'Write an OpenSSH client config (Host blocks with ProxyJump) for hosts reached by ssh only')
@@ -421,6 +466,9 @@ Register-ArgumentCompleter -Native -CommandName 'stackctl' -ScriptBlock {
             break
         }
         'stackctl;help;resolve' {
+            break
+        }
+        'stackctl;help;close' {
             break
         }
         'stackctl;help;exec' {

@@ -64,6 +64,7 @@ set edit:completion:arg-completer[stackctl] = {|@words|
             cand hosts 'List the hosts a pattern selects, one per line, in Ansible''s order'
             cand config 'Show a host''s connection config dict (Ansible-named keys)'
             cand resolve 'Show the connection stack (hops) that reaches a host'
+            cand close 'End persisted ssh masters (all, or those of hosts matching PATTERN)'
             cand exec 'Run a command on a host through its connection stack'
             cand graph 'Draw the connection tree of the selected hosts: which bastions and become accounts serve which targets'
             cand ssh-config 'Write an OpenSSH client config (Host blocks with ProxyJump) for hosts reached by ssh only'
@@ -252,6 +253,48 @@ set edit:completion:arg-completer[stackctl] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'stackctl;close'= {
+            cand -i 'Inventory source: a file, a directory, an executable script, or a host list `a,b,` (repeatable; default from ANSIBLE_INVENTORY, ansible.cfg `inventory`, /etc/ansible/hosts)'
+            cand --inventory 'Inventory source: a file, a directory, an executable script, or a host list `a,b,` (repeatable; default from ANSIBLE_INVENTORY, ansible.cfg `inventory`, /etc/ansible/hosts)'
+            cand -e 'Extra variables: `key=value` words, JSON/YAML text, or `@FILE` (repeatable, later wins)'
+            cand --extra-vars 'Extra variables: `key=value` words, JSON/YAML text, or `@FILE` (repeatable, later wins)'
+            cand -u 'Connect as this user (host variables win, as in Ansible)'
+            cand --user 'Connect as this user (host variables win, as in Ansible)'
+            cand --become-method 'Privilege escalation method (sudo, su, doas …)'
+            cand --become-user 'Become this user'
+            cand -c 'Connection type (ssh, local, docker …)'
+            cand --connection 'Connection type (ssh, local, docker …)'
+            cand --private-key 'Private key file for ssh connections'
+            cand --key-file 'Private key file for ssh connections'
+            cand -T 'Connection timeout in seconds'
+            cand --timeout 'Connection timeout in seconds'
+            cand --ssh-common-args 'Arguments added to every ssh, sftp and scp command line'
+            cand --ssh-extra-args 'Arguments added to ssh command lines only'
+            cand --connection-password-file 'Read the connection password from this file''s first line'
+            cand --conn-pass-file 'Read the connection password from this file''s first line'
+            cand --become-password-file 'Read the become password from this file''s first line'
+            cand --become-pass-file 'Read the become password from this file''s first line'
+            cand --vault-password-file 'Vault password file (repeatable): its content, or the output of an executable file, is a vault secret labelled `default`'
+            cand --vault-pass-file 'Vault password file (repeatable): its content, or the output of an executable file, is a vault secret labelled `default`'
+            cand --vault-id 'Vault identity `[LABEL@]SOURCE` (repeatable): SOURCE is a password file, an executable, or `prompt`; a 1.2 vault tries the secret with its label first'
+            cand --playbook-dir 'The playbook directory: its group_vars/ and host_vars/ apply (default: the current directory)'
+            cand --color 'When to style table output: auto (a terminal and NO_COLOR unset), always, never'
+            cand -l 'Further limit the selected hosts with a pattern (`@FILE` reads patterns from a file)'
+            cand --limit 'Further limit the selected hosts with a pattern (`@FILE` reads patterns from a file)'
+            cand -b 'Run operations with become'
+            cand --become 'Run operations with become'
+            cand -k 'Ask for the connection password (terminal only)'
+            cand --ask-pass 'Ask for the connection password (terminal only)'
+            cand -K 'Ask for the become password (terminal only)'
+            cand --ask-become-pass 'Ask for the become password (terminal only)'
+            cand -J 'Ask for the vault password (terminal only)'
+            cand --ask-vault-pass 'Ask for the vault password (terminal only)'
+            cand --ask-vault-password 'Ask for the vault password (terminal only)'
+            cand -v 'More output (repeat for more)'
+            cand --verbose 'More output (repeat for more)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'stackctl;exec'= {
             cand --ssh-chain 'How consecutive ssh hops are chained (default: the host''s `stackctl_ssh_chain` var, else tunnel)'
             cand -f 'With several hosts: how many run at once (default: ANSIBLE_FORKS, ansible.cfg `forks`, else 32)'
@@ -394,6 +437,7 @@ set edit:completion:arg-completer[stackctl] = {|@words|
             cand hosts 'List the hosts a pattern selects, one per line, in Ansible''s order'
             cand config 'Show a host''s connection config dict (Ansible-named keys)'
             cand resolve 'Show the connection stack (hops) that reaches a host'
+            cand close 'End persisted ssh masters (all, or those of hosts matching PATTERN)'
             cand exec 'Run a command on a host through its connection stack'
             cand graph 'Draw the connection tree of the selected hosts: which bastions and become accounts serve which targets'
             cand ssh-config 'Write an OpenSSH client config (Host blocks with ProxyJump) for hosts reached by ssh only'
@@ -406,6 +450,8 @@ set edit:completion:arg-completer[stackctl] = {|@words|
         &'stackctl;help;config'= {
         }
         &'stackctl;help;resolve'= {
+        }
+        &'stackctl;help;close'= {
         }
         &'stackctl;help;exec'= {
         }

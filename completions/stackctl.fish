@@ -54,6 +54,7 @@ complete -c stackctl -n "__fish_stackctl_needs_command" -f -a "inventory" -d 'Sh
 complete -c stackctl -n "__fish_stackctl_needs_command" -f -a "hosts" -d 'List the hosts a pattern selects, one per line, in Ansible\'s order'
 complete -c stackctl -n "__fish_stackctl_needs_command" -f -a "config" -d 'Show a host\'s connection config dict (Ansible-named keys)'
 complete -c stackctl -n "__fish_stackctl_needs_command" -f -a "resolve" -d 'Show the connection stack (hops) that reaches a host'
+complete -c stackctl -n "__fish_stackctl_needs_command" -f -a "close" -d 'End persisted ssh masters (all, or those of hosts matching PATTERN)'
 complete -c stackctl -n "__fish_stackctl_needs_command" -f -a "exec" -d 'Run a command on a host through its connection stack'
 complete -c stackctl -n "__fish_stackctl_needs_command" -f -a "graph" -d 'Draw the connection tree of the selected hosts: which bastions and become accounts serve which targets'
 complete -c stackctl -n "__fish_stackctl_needs_command" -f -a "ssh-config" -d 'Write an OpenSSH client config (Host blocks with ProxyJump) for hosts reached by ssh only'
@@ -178,6 +179,31 @@ complete -c stackctl -n "__fish_stackctl_using_subcommand resolve" -s K -l ask-b
 complete -c stackctl -n "__fish_stackctl_using_subcommand resolve" -s J -l ask-vault-pass -l ask-vault-password -d 'Ask for the vault password (terminal only)'
 complete -c stackctl -n "__fish_stackctl_using_subcommand resolve" -s v -l verbose -d 'More output (repeat for more)'
 complete -c stackctl -n "__fish_stackctl_using_subcommand resolve" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c stackctl -n "__fish_stackctl_using_subcommand close" -s i -l inventory -d 'Inventory source: a file, a directory, an executable script, or a host list `a,b,` (repeatable; default from ANSIBLE_INVENTORY, ansible.cfg `inventory`, /etc/ansible/hosts)' -r -F
+complete -c stackctl -n "__fish_stackctl_using_subcommand close" -s e -l extra-vars -d 'Extra variables: `key=value` words, JSON/YAML text, or `@FILE` (repeatable, later wins)' -r
+complete -c stackctl -n "__fish_stackctl_using_subcommand close" -s u -l user -d 'Connect as this user (host variables win, as in Ansible)' -r
+complete -c stackctl -n "__fish_stackctl_using_subcommand close" -l become-method -d 'Privilege escalation method (sudo, su, doas …)' -r
+complete -c stackctl -n "__fish_stackctl_using_subcommand close" -l become-user -d 'Become this user' -r
+complete -c stackctl -n "__fish_stackctl_using_subcommand close" -s c -l connection -d 'Connection type (ssh, local, docker …)' -r
+complete -c stackctl -n "__fish_stackctl_using_subcommand close" -l private-key -l key-file -d 'Private key file for ssh connections' -r -F
+complete -c stackctl -n "__fish_stackctl_using_subcommand close" -s T -l timeout -d 'Connection timeout in seconds' -r
+complete -c stackctl -n "__fish_stackctl_using_subcommand close" -l ssh-common-args -d 'Arguments added to every ssh, sftp and scp command line' -r
+complete -c stackctl -n "__fish_stackctl_using_subcommand close" -l ssh-extra-args -d 'Arguments added to ssh command lines only' -r
+complete -c stackctl -n "__fish_stackctl_using_subcommand close" -l connection-password-file -l conn-pass-file -d 'Read the connection password from this file\'s first line' -r -F
+complete -c stackctl -n "__fish_stackctl_using_subcommand close" -l become-password-file -l become-pass-file -d 'Read the become password from this file\'s first line' -r -F
+complete -c stackctl -n "__fish_stackctl_using_subcommand close" -l vault-password-file -l vault-pass-file -d 'Vault password file (repeatable): its content, or the output of an executable file, is a vault secret labelled `default`' -r -F
+complete -c stackctl -n "__fish_stackctl_using_subcommand close" -l vault-id -d 'Vault identity `[LABEL@]SOURCE` (repeatable): SOURCE is a password file, an executable, or `prompt`; a 1.2 vault tries the secret with its label first' -r
+complete -c stackctl -n "__fish_stackctl_using_subcommand close" -l playbook-dir -d 'The playbook directory: its group_vars/ and host_vars/ apply (default: the current directory)' -r -f -a "(__fish_complete_directories)"
+complete -c stackctl -n "__fish_stackctl_using_subcommand close" -l color -d 'When to style table output: auto (a terminal and NO_COLOR unset), always, never' -r -f -a "auto\t'Style when stdout is a terminal and NO_COLOR is unset or empty'
+always\t'Always style'
+never\t'Never style'"
+complete -c stackctl -n "__fish_stackctl_using_subcommand close" -s l -l limit -d 'Further limit the selected hosts with a pattern (`@FILE` reads patterns from a file)' -r
+complete -c stackctl -n "__fish_stackctl_using_subcommand close" -s b -l become -d 'Run operations with become'
+complete -c stackctl -n "__fish_stackctl_using_subcommand close" -s k -l ask-pass -d 'Ask for the connection password (terminal only)'
+complete -c stackctl -n "__fish_stackctl_using_subcommand close" -s K -l ask-become-pass -d 'Ask for the become password (terminal only)'
+complete -c stackctl -n "__fish_stackctl_using_subcommand close" -s J -l ask-vault-pass -l ask-vault-password -d 'Ask for the vault password (terminal only)'
+complete -c stackctl -n "__fish_stackctl_using_subcommand close" -s v -l verbose -d 'More output (repeat for more)'
+complete -c stackctl -n "__fish_stackctl_using_subcommand close" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c stackctl -n "__fish_stackctl_using_subcommand exec" -l ssh-chain -d 'How consecutive ssh hops are chained (default: the host\'s `stackctl_ssh_chain` var, else tunnel)' -r -f -a "tunnel\t'An ssh hop right after another is connected from this machine through the previous one\'s connection (like `ssh -J`): your keys, agent and known_hosts'
 nested\t'Every ssh hop after the first runs `ssh` on the previous machine, with its keys and files'"
 complete -c stackctl -n "__fish_stackctl_using_subcommand exec" -s f -l forks -d 'With several hosts: how many run at once (default: ANSIBLE_FORKS, ansible.cfg `forks`, else 32)' -r
@@ -265,11 +291,12 @@ complete -c stackctl -n "__fish_stackctl_using_subcommand ssh-config" -s K -l as
 complete -c stackctl -n "__fish_stackctl_using_subcommand ssh-config" -s J -l ask-vault-pass -l ask-vault-password -d 'Ask for the vault password (terminal only)'
 complete -c stackctl -n "__fish_stackctl_using_subcommand ssh-config" -s v -l verbose -d 'More output (repeat for more)'
 complete -c stackctl -n "__fish_stackctl_using_subcommand ssh-config" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c stackctl -n "__fish_stackctl_using_subcommand help; and not __fish_seen_subcommand_from inventory hosts config resolve exec graph ssh-config help" -f -a "inventory" -d 'Show the inventory as ansible-inventory does (--list, --host, --graph)'
-complete -c stackctl -n "__fish_stackctl_using_subcommand help; and not __fish_seen_subcommand_from inventory hosts config resolve exec graph ssh-config help" -f -a "hosts" -d 'List the hosts a pattern selects, one per line, in Ansible\'s order'
-complete -c stackctl -n "__fish_stackctl_using_subcommand help; and not __fish_seen_subcommand_from inventory hosts config resolve exec graph ssh-config help" -f -a "config" -d 'Show a host\'s connection config dict (Ansible-named keys)'
-complete -c stackctl -n "__fish_stackctl_using_subcommand help; and not __fish_seen_subcommand_from inventory hosts config resolve exec graph ssh-config help" -f -a "resolve" -d 'Show the connection stack (hops) that reaches a host'
-complete -c stackctl -n "__fish_stackctl_using_subcommand help; and not __fish_seen_subcommand_from inventory hosts config resolve exec graph ssh-config help" -f -a "exec" -d 'Run a command on a host through its connection stack'
-complete -c stackctl -n "__fish_stackctl_using_subcommand help; and not __fish_seen_subcommand_from inventory hosts config resolve exec graph ssh-config help" -f -a "graph" -d 'Draw the connection tree of the selected hosts: which bastions and become accounts serve which targets'
-complete -c stackctl -n "__fish_stackctl_using_subcommand help; and not __fish_seen_subcommand_from inventory hosts config resolve exec graph ssh-config help" -f -a "ssh-config" -d 'Write an OpenSSH client config (Host blocks with ProxyJump) for hosts reached by ssh only'
-complete -c stackctl -n "__fish_stackctl_using_subcommand help; and not __fish_seen_subcommand_from inventory hosts config resolve exec graph ssh-config help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c stackctl -n "__fish_stackctl_using_subcommand help; and not __fish_seen_subcommand_from inventory hosts config resolve close exec graph ssh-config help" -f -a "inventory" -d 'Show the inventory as ansible-inventory does (--list, --host, --graph)'
+complete -c stackctl -n "__fish_stackctl_using_subcommand help; and not __fish_seen_subcommand_from inventory hosts config resolve close exec graph ssh-config help" -f -a "hosts" -d 'List the hosts a pattern selects, one per line, in Ansible\'s order'
+complete -c stackctl -n "__fish_stackctl_using_subcommand help; and not __fish_seen_subcommand_from inventory hosts config resolve close exec graph ssh-config help" -f -a "config" -d 'Show a host\'s connection config dict (Ansible-named keys)'
+complete -c stackctl -n "__fish_stackctl_using_subcommand help; and not __fish_seen_subcommand_from inventory hosts config resolve close exec graph ssh-config help" -f -a "resolve" -d 'Show the connection stack (hops) that reaches a host'
+complete -c stackctl -n "__fish_stackctl_using_subcommand help; and not __fish_seen_subcommand_from inventory hosts config resolve close exec graph ssh-config help" -f -a "close" -d 'End persisted ssh masters (all, or those of hosts matching PATTERN)'
+complete -c stackctl -n "__fish_stackctl_using_subcommand help; and not __fish_seen_subcommand_from inventory hosts config resolve close exec graph ssh-config help" -f -a "exec" -d 'Run a command on a host through its connection stack'
+complete -c stackctl -n "__fish_stackctl_using_subcommand help; and not __fish_seen_subcommand_from inventory hosts config resolve close exec graph ssh-config help" -f -a "graph" -d 'Draw the connection tree of the selected hosts: which bastions and become accounts serve which targets'
+complete -c stackctl -n "__fish_stackctl_using_subcommand help; and not __fish_seen_subcommand_from inventory hosts config resolve close exec graph ssh-config help" -f -a "ssh-config" -d 'Write an OpenSSH client config (Host blocks with ProxyJump) for hosts reached by ssh only'
+complete -c stackctl -n "__fish_stackctl_using_subcommand help; and not __fish_seen_subcommand_from inventory hosts config resolve close exec graph ssh-config help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

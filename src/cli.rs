@@ -163,6 +163,8 @@ pub enum Command {
     Config(ConfigArgs),
     /// Show the connection stack (hops) that reaches a host
     Resolve(ResolveArgs),
+    /// End persisted ssh masters (all, or those of hosts matching PATTERN)
+    Close(CloseArgs),
     /// Run a command on a host through its connection stack
     Exec(ExecArgs),
     /// Draw the connection tree of the selected hosts: which bastions and become accounts serve
@@ -292,6 +294,13 @@ pub struct ResolveArgs {
     /// Show passwords instead of ********
     #[arg(long)]
     pub show_secrets: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CloseArgs {
+    /// Inventory host glob (`*`, `?`); masters tunnelled through a matching host end too
+    #[arg(value_name = "PATTERN")]
+    pub pattern: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -3,7 +3,6 @@
 
 use super::session::Session;
 use crate::cli::{GlobalArgs, InventoryArgs};
-use crate::inventory::pattern;
 use crate::output::inventory as out;
 use anyhow::{Result, bail};
 
@@ -30,22 +29,7 @@ pub fn run(global: &GlobalArgs, args: &InventoryArgs) -> Result<i32> {
         out::graph(&vars, group, args.vars, args.export)?
     } else {
         let limited = match &global.limit {
-            Some(limit) => {
-                let mut warnings = Vec::new();
-                let hosts = pattern::list_hosts(
-                    &session.inv,
-                    "all",
-                    Some(limit),
-                    &session.cwd,
-                    &mut warnings,
-                )
-                .map_err(anyhow::Error::msg)?;
-                warnings.dedup();
-                for w in warnings {
-                    eprintln!("[WARNING]: {w}");
-                }
-                Some(hosts)
-            }
+            Some(_) => Some(session.select_hosts("all")?),
             None => None,
         };
         out::list(&vars, limited.as_deref(), args.export, args.yaml)?

@@ -1,5 +1,6 @@
 //! One small file per subcommand, wiring the pipeline stages together.
 
+pub mod close;
 pub mod config;
 pub mod exec;
 pub mod exec_many;
@@ -21,6 +22,7 @@ pub fn run(cli: &Cli) -> anyhow::Result<i32> {
         Command::Hosts(a) => hosts::run(&cli.global, a),
         Command::Config(a) => config::run(&cli.global, a),
         Command::Resolve(a) => resolve::run(&cli.global, a),
+        Command::Close(a) => close::run(&cli.global, a),
         Command::Exec(a) => exec::run(&cli.global, a),
         Command::Graph(a) => graph::run(&cli.global, a),
         Command::SshConfig(a) => ssh_config::run(&cli.global, a),

@@ -3,7 +3,7 @@
 
 use crate::cli::GlobalArgs;
 use crate::config::{ConfigError, PlayContext, Secret, VarLookup};
-use crate::inventory::{self, Inventory, LoadOptions};
+use crate::inventory::{self, Inventory, LoadOptions, pattern};
 use crate::settings::{Settings, defs};
 use crate::stack::HostSource;
 use crate::vars::VarsContext;
@@ -56,6 +56,28 @@ impl Session {
             args: args.clone(),
             vault,
         })
+    }
+
+    /// The hosts `pattern` selects, narrowed by `--limit`, in Ansible's order, as
+    /// `ansible PATTERN --list-hosts` gives them: without a limit a pattern that cannot be
+    /// evaluated selects nothing (its reason printed as a warning); warnings go to stderr once.
+    pub fn select_hosts(&self, pattern_text: &str) -> Result<Vec<String>> {
+        let mut warnings = Vec::new();
+        let limit = self.args.limit.as_deref();
+        let hosts =
+            match pattern::list_hosts(&self.inv, pattern_text, limit, &self.cwd, &mut warnings) {
+                Ok(h) => h,
+                Err(e) if limit.is_none() => {
+                    warnings.push(format!("{e}; no hosts matched"));
+                    Vec::new()
+                }
+                Err(e) => return Err(anyhow::Error::msg(e)),
+            };
+        warnings.dedup();
+        for w in warnings {
+            eprintln!("[WARNING]: {w}");
+        }
+        Ok(hosts)
     }
 
     /// Ends the session without freeing it: the process exits right after, and freeing a

@@ -3,7 +3,6 @@
 
 use super::session::{Session, SessionHosts};
 use crate::cli::GlobalArgs;
-use crate::inventory::pattern;
 use crate::stack::{self, Stack};
 use anyhow::Result;
 
@@ -13,25 +12,7 @@ pub type Resolved = (String, std::result::Result<Stack, String>);
 /// Loads the session, selects `pattern` (like `stackctl hosts`) and resolves every host.
 pub fn resolve_pattern(global: &GlobalArgs, pattern_text: &str) -> Result<Vec<Resolved>> {
     let session = Session::load(global)?;
-    let mut warnings = Vec::new();
-    let names = match pattern::list_hosts(
-        &session.inv,
-        pattern_text,
-        global.limit.as_deref(),
-        &session.cwd,
-        &mut warnings,
-    ) {
-        Ok(h) => h,
-        Err(e) if global.limit.is_none() => {
-            warnings.push(format!("{e}; no hosts matched"));
-            Vec::new()
-        }
-        Err(e) => return Err(anyhow::Error::msg(e)),
-    };
-    warnings.dedup();
-    for w in warnings {
-        eprintln!("[WARNING]: {w}");
-    }
+    let names = session.select_hosts(pattern_text)?;
     let hosts = SessionHosts::new(session.vars(true));
     Ok(names
         .into_iter()

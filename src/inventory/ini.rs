@@ -2,7 +2,7 @@
 //! `[g:vars]`, `[g:children]`, pending-declaration errors with file and line.
 
 use super::Inventory;
-use super::hostname::{expand_hostpattern, py_int};
+use super::hostname::expand_hostpattern;
 use super::pyliteral::try_parse_value;
 use crate::error::SourceError;
 use crate::origin::Origin;
@@ -175,30 +175,7 @@ fn has_invalid_group_chars(name: &str) -> bool {
 const INVALID_GROUP_WARNING: &str =
     "Invalid characters were found in group names but not replaced, use -vvvv to see details";
 
-/// Converts a value the way Python's `int()` does for `ansible_group_priority`.
-fn priority_int(v: &Value) -> Result<i64, String> {
-    let type_err = |t: &str| {
-        format!("int() argument must be a string, a bytes-like object or a real number, not '{t}'")
-    };
-    match v {
-        Value::Int(i) => Ok(*i),
-        Value::Bool(b) => Ok(i64::from(*b)),
-        Value::Float(f) if f.is_nan() => Err("cannot convert float NaN to integer".into()),
-        Value::Float(f) if f.is_infinite() => {
-            Err("cannot convert float infinity to integer".into())
-        }
-        Value::Float(f) => Ok(f.trunc() as i64),
-        Value::Str(s) | Value::Unsafe(s) | Value::Date(s) | Value::Vault(s) => py_int(s),
-        Value::Null => Err(type_err("NoneType")),
-        // Ansible 2.19 holds parsed values in tagged subclasses, and Python names those.
-        Value::List(_) => Err(type_err("_AnsibleTaggedList")),
-        Value::Map(_) => Err(type_err("_AnsibleTaggedDict")),
-    }
-}
-
-/// Sets a variable as Ansible's inventory does: on the group of that name if there is one
-/// (where `ansible_group_priority` becomes the group's priority, not a variable), else on the
-/// host.
+/// Sets a variable as Ansible's inventory does (see `Inventory::set_source_variable`).
 fn set_var(
     inv: &mut Inventory,
     entity: &str,
@@ -206,14 +183,7 @@ fn set_var(
     value: Value,
     origin: Origin,
 ) -> Result<(), String> {
-    if key == "ansible_group_priority"
-        && let Some(g) = inv.groups.get_mut(entity)
-    {
-        g.priority = priority_int(&value)?;
-        return Ok(());
-    }
-    inv.set_variable(entity, key, value, origin);
-    Ok(())
+    inv.set_source_variable(entity, key, value, origin)
 }
 
 /// Ansible's `add_child`, with its self-reference message.

@@ -190,6 +190,26 @@ impl Inventory {
         assign(vars, key, value, origin, merge);
     }
 
+    /// `set_variable` as inventory sources use it (ansible-inventory.md §7.3): on a group,
+    /// `ansible_group_priority` is converted with Python's `int()` and becomes the group's
+    /// priority instead of a variable; a value `int()` refuses is an error, in every reader.
+    pub fn set_source_variable(
+        &mut self,
+        entity: &str,
+        key: &str,
+        value: Value,
+        origin: Origin,
+    ) -> Result<(), String> {
+        if key == "ansible_group_priority"
+            && let Some(g) = self.groups.get_mut(entity)
+        {
+            g.priority = python_int(&value)?;
+            return Ok(());
+        }
+        self.set_variable(entity, key, value, origin);
+        Ok(())
+    }
+
     pub fn set_group_var(&mut self, group: &str, key: &str, value: Value, origin: Origin) {
         self.add_group(group);
         self.set_variable(group, key, value, origin);
@@ -330,6 +350,29 @@ impl Inventory {
     }
 }
 
+/// Python's `int(value)` with its error texts (ansible-core 2.19 names its tagged list/dict
+/// subclasses in them).
+fn python_int(v: &Value) -> Result<i64, String> {
+    let type_err = |t: &str| {
+        format!("int() argument must be a string, a bytes-like object or a real number, not '{t}'")
+    };
+    match v {
+        Value::Int(i) => Ok(*i),
+        Value::Bool(b) => Ok(i64::from(*b)),
+        Value::Float(f) if f.is_nan() => Err("cannot convert float NaN to integer".into()),
+        Value::Float(f) if f.is_infinite() => {
+            Err("cannot convert float infinity to integer".into())
+        }
+        Value::Float(f) => Ok(f.trunc() as i64),
+        Value::Str(s) | Value::Unsafe(s) | Value::Date(s) | Value::Vault(s) => {
+            super::hostname::py_int(s)
+        }
+        Value::Null => Err(type_err("NoneType")),
+        Value::List(_) => Err(type_err("_AnsibleTaggedList")),
+        Value::Map(_) => Err(type_err("_AnsibleTaggedDict")),
+    }
+}
+
 /// Assigns `key` in `vars`, merging dicts recursively when `merge` (hash_behaviour=merge).
 pub fn assign(vars: &mut VarMap, key: &str, value: Value, origin: Origin, merge: bool) {
     if merge
@@ -381,6 +424,34 @@ mod tests {
         assert_eq!(
             err,
             "Adding group 'a' as child to 'c' creates a recursive dependency loop."
+        );
+    }
+
+    #[test]
+    fn group_priority_is_python_int_in_every_reader() {
+        // ansible-inventory.md §7.3; ansible-core 2.19.14 fails the source for a null or list
+        // priority in YAML and INI alike ("int() argument must be … not 'NoneType'").
+        let mut inv = Inventory::new();
+        inv.add_group("g");
+        let o = Origin::Default;
+        inv.set_source_variable("g", "ansible_group_priority", Value::str(" 7 "), o.clone())
+            .unwrap();
+        assert_eq!(inv.groups["g"].priority, 7);
+        assert!(inv.groups["g"].vars.is_empty());
+        let err = inv
+            .set_source_variable("g", "ansible_group_priority", Value::Null, o.clone())
+            .unwrap_err();
+        assert_eq!(
+            err,
+            "int() argument must be a string, a bytes-like object or a real number, not 'NoneType'"
+        );
+        // On a host it is an ordinary variable.
+        inv.add_host("h", None, None, &o);
+        inv.set_source_variable("h", "ansible_group_priority", Value::Null, o)
+            .unwrap();
+        assert_eq!(
+            inv.hosts["h"].vars["ansible_group_priority"].value,
+            Value::Null
         );
     }
 

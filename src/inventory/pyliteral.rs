@@ -37,7 +37,8 @@ pub fn try_parse_value(raw: &str) -> Result<Value, String> {
 /// The two shapes most inventory values have, decided without the full parser (same result):
 /// a word that starts with a letter or `_` and holds only name, path and address characters
 /// is never a literal (a name, attribute, operator or syntax error) unless it is
-/// `True`/`False`/`None`; plain decimal digits are an int (`00` is 0, `010` is no literal).
+/// `True`/`False`/`None`; plain decimal digits are an int (`00` is 0, `010` is no literal);
+/// digits with two or more dots are never a literal.
 fn fast_path(raw: &str) -> Option<Value> {
     let first = raw.bytes().next()?;
     if first.is_ascii_alphabetic() || first == b'_' {
@@ -47,6 +48,14 @@ fn fast_path(raw: &str) -> Option<Value> {
         if !plain || matches!(raw, "True" | "False" | "None") {
             return None;
         }
+        return Some(Value::Str(raw.to_string()));
+    }
+    // Dotted numbers such as addresses (`10.0.0.1`): a float takes at most one dot, so two or
+    // more make a syntax error in Python, i.e. the raw string.
+    if first.is_ascii_digit()
+        && raw.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+        && raw.bytes().filter(|&b| b == b'.').count() >= 2
+    {
         return Some(Value::Str(raw.to_string()));
     }
     if raw.bytes().all(|b| b.is_ascii_digit()) {
@@ -1175,6 +1184,23 @@ fn unhashable(type_name: &str) -> Failure {
 
 #[cfg(test)]
 mod tests {
+
+    proptest::proptest! {
+        /// The fast paths are shortcuts, never different answers: wherever one applies, the
+        /// full literal parser gives the same value.
+        #[test]
+        fn fast_paths_agree_with_the_full_parser(raw in "[A-Za-z0-9_./:@-]{1,14}|[0-9.]{1,14}") {
+            if let Some(fast) = fast_path(&raw) {
+                let full = match literal_eval(&raw) {
+                    Ok(py) => to_value(&py).ok(),
+                    Err(Failure::NotLiteral) => Some(Value::Str(raw.clone())),
+                    Err(Failure::TypeError(_)) => None,
+                };
+                proptest::prop_assert_eq!(Some(fast), full, "{:?}", raw);
+            }
+        }
+    }
+
     use super::*;
     use proptest::prelude::*;
 

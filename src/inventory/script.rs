@@ -270,19 +270,9 @@ impl Loader<'_> {
     /// Ansible's `set_variable`: a group of that name takes it first, and a group consumes
     /// `ansible_group_priority` as its priority (§7.3).
     fn set_var(&mut self, entity: &str, key: &str, value: Value) -> Result<(), SourceError> {
-        if key == "ansible_group_priority"
-            && let Some(group) = self.inv.groups.get_mut(entity)
-        {
-            match py_int(&value) {
-                Ok(Some(p)) => group.priority = p,
-                Ok(None) => {}
-                Err(e) => return Err(SourceError::new(self.path, None, e)),
-            }
-            return Ok(());
-        }
         self.inv
-            .set_variable(entity, key, value, self.origin.clone());
-        Ok(())
+            .set_source_variable(entity, key, value, self.origin.clone())
+            .map_err(|e| SourceError::new(self.path, None, e))
     }
 }
 
@@ -388,35 +378,6 @@ fn py_json_str(j: &Json) -> String {
     match j {
         Json::String(s) => s.clone(),
         _ => v.py_repr(),
-    }
-}
-
-/// Python's `int(x)` for `ansible_group_priority`: `Ok(None)` where Python raises TypeError
-/// (Ansible ignores it), `Err` for an invalid literal.
-fn py_int(v: &Value) -> Result<Option<i64>, String> {
-    match v {
-        Value::Int(i) => Ok(Some(*i)),
-        Value::Bool(b) => Ok(Some(i64::from(*b))),
-        Value::Float(f) if f.is_finite() => Ok(Some(f.trunc() as i64)),
-        Value::Float(f) if f.is_nan() => Err("cannot convert float NaN to integer".into()),
-        Value::Float(_) => Err("cannot convert float infinity to integer".into()),
-        Value::Str(s) | Value::Unsafe(s) => {
-            let t = s.trim();
-            let digits = t.strip_prefix(['+', '-']).unwrap_or(t).replace('_', "");
-            let ok_underscores = !t.starts_with('_') && !t.ends_with('_') && !t.contains("__");
-            if ok_underscores
-                && !digits.is_empty()
-                && digits.chars().all(|c| c.is_ascii_digit())
-                && let Ok(i) = t.replace('_', "").parse::<i64>()
-            {
-                return Ok(Some(i));
-            }
-            Err(format!(
-                "invalid literal for int() with base 10: {}",
-                value::py_str_repr(s)
-            ))
-        }
-        _ => Ok(None),
     }
 }
 

@@ -267,37 +267,15 @@ impl Reader<'_> {
         value: Value,
         line: usize,
     ) -> Result<(), SourceError> {
-        if let Some(group) = self.inv.groups.get_mut(entity) {
-            if key == "ansible_group_priority" {
-                match value {
-                    Value::Int(p) => group.priority = p,
-                    Value::Bool(b) => group.priority = i64::from(b),
-                    Value::Float(f) if f.is_finite() => group.priority = f.trunc() as i64,
-                    Value::Str(s) => match s.trim().parse::<i64>() {
-                        Ok(p) => group.priority = p,
-                        Err(_) => {
-                            return Err(self.err(
-                                Some(line),
-                                format!(
-                                    "invalid literal for int() with base 10: {}",
-                                    crate::value::py_str_repr(&s)
-                                ),
-                            ));
-                        }
-                    },
-                    _ => {}
-                }
-                return Ok(());
-            }
-        } else if !self.inv.hosts.contains_key(entity) {
+        if !self.inv.groups.contains_key(entity) && !self.inv.hosts.contains_key(entity) {
             return Err(self.err(
                 Some(line),
                 format!("Could not identify group or host named {entity}"),
             ));
         }
         self.inv
-            .set_variable(entity, key, value, Origin::file(self.path, line));
-        Ok(())
+            .set_source_variable(entity, key, value, Origin::file(self.path, line))
+            .map_err(|e| self.err(Some(line), e))
     }
 }
 

@@ -112,46 +112,6 @@ fn py_class(node: &Node) -> String {
     }
 }
 
-/// Python's `int(x)` for `ansible_group_priority`: `Ok(None)` when Python raises TypeError
-/// (which Ansible ignores), `Err` for ValueError/OverflowError.
-fn py_int(v: &Value) -> Result<Option<i64>, String> {
-    match v {
-        Value::Int(i) => Ok(Some(*i)),
-        Value::Bool(b) => Ok(Some(i64::from(*b))),
-        Value::Float(f) if f.is_nan() => Err("cannot convert float NaN to integer".into()),
-        Value::Float(f) if f.is_infinite() => {
-            Err("cannot convert float infinity to integer".into())
-        }
-        Value::Float(f) => Ok(Some(f.trunc() as i64)),
-        Value::Str(s) | Value::Unsafe(s) => {
-            let t = s.trim();
-            let body = t.strip_prefix(['+', '-']).unwrap_or(t);
-            let valid = !body.is_empty()
-                && !body.starts_with('_')
-                && !body.ends_with('_')
-                && !body.contains("__")
-                && body.chars().all(|c| c.is_ascii_digit() || c == '_')
-                && !(body.len() > 1
-                    && body.starts_with('0')
-                    && body.chars().any(|c| c != '0' && c != '_'));
-            let err = || {
-                format!(
-                    "invalid literal for int() with base 10: {}",
-                    crate::value::py_str_repr(s)
-                )
-            };
-            if !valid {
-                return Err(err());
-            }
-            t.replace('_', "")
-                .parse::<i64>()
-                .map(Some)
-                .map_err(|_| err())
-        }
-        _ => Ok(None),
-    }
-}
-
 struct Reader<'a> {
     inv: &'a mut Inventory,
     path: &'a Path,
@@ -344,24 +304,16 @@ impl Reader<'_> {
         value: Value,
         line: usize,
     ) -> Result<(), SourceError> {
-        if let Some(group) = self.inv.groups.get_mut(entity) {
-            if key == "ansible_group_priority" {
-                match py_int(&value) {
-                    Ok(Some(p)) => group.priority = p,
-                    Ok(None) => {}
-                    Err(e) => return Err(SourceError::new(self.path, Some(line), e)),
-                }
-                return Ok(());
-            }
-        } else if !self.inv.hosts.contains_key(entity) {
+        if !self.inv.groups.contains_key(entity) && !self.inv.hosts.contains_key(entity) {
             return Err(self.err(
                 line,
                 format!("Could not identify group or host named {entity}"),
             ));
         }
         let origin = self.origin(line);
-        self.inv.set_variable(entity, key, value, origin);
-        Ok(())
+        self.inv
+            .set_source_variable(entity, key, value, origin)
+            .map_err(|e| SourceError::new(self.path, Some(line), e))
     }
 }
 

@@ -1,17 +1,56 @@
-//! STUB — placeholder until the OpenSSH transport (branch `ssh`) is merged; that branch's
-//! `ssh.rs` replaces this file whole. It only mirrors the API `exec` calls
-//! (`SshPool::new`, `session`, `finish`) and fails every connection with a clear hop error.
-//! It makes no connection and starts no process.
+//! The OpenSSH transport: one ControlMaster per hop key, each child master tunnelled through
+//! its parent's master, masters persisted in a private per-user control directory so that the
+//! next stackctl run is warm (execution.md §2–§3).
+//!
+//! ```text
+//! SshPool::new(SshPoolOptions::default())?
+//!     .session(&[bastion, target]).await?   // Arc<openssh::Session> on target's master
+//! ```
+//!
+//! Files in the control directory, per hop key `K` (16 hex digits, see [`config::hop_key`]):
+//! `K.sock` (control socket), `K.cfg` (generated ssh_config), `K.log` (the master's log),
+//! `K.meta` (JSON: inventory host, endpoint, parent key, depth — what `close` reads), plus the
+//! shared `askpass` helper and a `K.lock` that serialises establishing `K` across processes.
+//! A hop fails once per pool: every later chain through it gets the same [`HopError`] at once
+//! instead of waiting for its own timeout.
+//!
+//! Each master gets its own generated config (see [`config::render`]) and `ssh` is given the
+//! hop's real hostname, not an alias, so the user's `Host` blocks match as for a plain `ssh`.
+//! Precedence (OpenSSH keeps the first value): stackctl's control options on the command line
+//! (`-S`, `-M`, `ControlPersist`, `BatchMode`) come before `ssh_args`, so they always hold;
+//! `ssh_args` come before the generated config, so a user's `-o` in `ansible_ssh_common_args`
+//! beats the hop's generated `User`/`Port`/`StrictHostKeyChecking`/… lines, as it would beat
+//! `~/.ssh/config`; the user's config fills in what neither sets.
+//! Sessions are `resume_mux` sessions: dropping them leaves the master up; commands on one
+//! master share the target's `MaxSessions` (10 by default), so callers bound their
+//! concurrency per session.
 
-use super::{HopError, SshTarget};
-use std::sync::Arc;
+pub mod config;
+pub mod master;
+
+use crate::transport::{HopError, SshTarget};
+use master::{LaunchError, MasterPaths};
+use std::collections::HashMap;
+use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-/// Options of an [`SshPool`] (stub: mirrors the ssh branch's fields).
+/// Environment variable that overrides the control directory (tests, several fleets).
+pub const CONTROL_DIR_ENV: &str = "STACKCTL_CONTROL_DIR";
+
+/// Options of an [`SshPool`].
 #[derive(Debug, Clone)]
 pub struct SshPoolOptions {
-    pub control_dir: Option<std::path::PathBuf>,
+    /// Control directory; `None`: `$STACKCTL_CONTROL_DIR`, else `$XDG_RUNTIME_DIR/stackctl`,
+    /// else `/tmp/stackctl-<uid>`. Created with mode 0700; refused when it is not a directory
+    /// owned by this user with no group/other permissions.
+    pub control_dir: Option<PathBuf>,
+    /// How long an idle master stays up after its last use (`ControlPersist`). Zero: masters
+    /// idle out after a few seconds and [`SshPool::finish`] closes them at the end of the run.
     pub persist: Duration,
+    /// Deadline for establishing one master (covers key exchange and authentication, which
+    /// `ConnectTimeout` does not). `None`: the hop's `connect_timeout` + 20 s.
     pub establish_timeout: Option<Duration>,
 }
 
@@ -25,39 +64,631 @@ impl Default for SshPoolOptions {
     }
 }
 
-/// Errors of the pool itself (stub: never produced).
+/// Errors of the pool itself (not of a hop).
 #[derive(Debug, thiserror::Error)]
 pub enum PoolError {
     #[error("control directory {path}: {message}")]
-    ControlDir {
-        path: std::path::PathBuf,
-        message: String,
-    },
+    ControlDir { path: PathBuf, message: String },
 }
 
-/// ssh masters, one per hop key (stub).
-#[derive(Debug, Default)]
-pub struct SshPool {}
+/// What `close` ended.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct MasterInfo {
+    pub key: String,
+    pub inventory_host: String,
+    pub hostname: String,
+    pub port: Option<u16>,
+    pub username: Option<String>,
+    pub parent: Option<String>,
+    pub depth: usize,
+    pub ssh_path: String,
+}
+
+impl MasterInfo {
+    /// `user@host:port` as ssh would be told.
+    pub fn endpoint(&self) -> String {
+        let user = self
+            .username
+            .as_deref()
+            .map(|u| format!("{u}@"))
+            .unwrap_or_default();
+        let port = self.port.map(|p| format!(":{p}")).unwrap_or_default();
+        format!("{user}{}{port}", self.hostname)
+    }
+}
+
+enum Slot {
+    Empty,
+    Ready {
+        session: Arc<openssh::Session>,
+        sock: PathBuf,
+    },
+    Failed(HopError),
+}
+
+/// OpenSSH masters shared by every chain of a run (see the module doc).
+pub struct SshPool {
+    dir: PathBuf,
+    persist: Duration,
+    establish_timeout: Option<Duration>,
+    home: Option<PathBuf>,
+    slots: Mutex<HashMap<String, Arc<tokio::sync::Mutex<Slot>>>>,
+    /// Keys of the masters this pool launched, in launch order.
+    launched: Mutex<Vec<String>>,
+    launch_permits: tokio::sync::Semaphore,
+}
+
+/// Masters being established at once, per pool.
+pub const MAX_PARALLEL_LAUNCHES: usize = 32;
+
+/// The default control directory (without creating it).
+pub fn default_control_dir() -> PathBuf {
+    if let Some(d) = std::env::var_os(CONTROL_DIR_ENV).filter(|d| !d.is_empty()) {
+        return PathBuf::from(d);
+    }
+    if let Some(d) = std::env::var_os("XDG_RUNTIME_DIR").filter(|d| !d.is_empty()) {
+        let d = PathBuf::from(d);
+        if d.is_absolute() && d.is_dir() {
+            return d.join("stackctl");
+        }
+    }
+    // SAFETY: getuid(2) cannot fail.
+    let uid = unsafe { libc::getuid() };
+    PathBuf::from(format!("/tmp/stackctl-{uid}"))
+}
+
+fn ensure_private_dir(dir: &Path) -> Result<(), PoolError> {
+    let err = |message: String| PoolError::ControlDir {
+        path: dir.to_path_buf(),
+        message,
+    };
+    match std::fs::DirBuilder::new().mode(0o700).create(dir) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+        Err(e) => return Err(err(e.to_string())),
+    }
+    let md = std::fs::symlink_metadata(dir).map_err(|e| err(e.to_string()))?;
+    if !md.file_type().is_dir() {
+        return Err(err("is not a directory".into()));
+    }
+    // SAFETY: getuid(2) cannot fail.
+    let uid = unsafe { libc::getuid() };
+    if md.uid() != uid {
+        return Err(err(format!("is owned by uid {}, not {uid}", md.uid())));
+    }
+    if md.permissions().mode() & 0o077 != 0 {
+        return Err(err(format!(
+            "has mode {:o}; it must be private (0700)",
+            md.permissions().mode() & 0o7777
+        )));
+    }
+    if dir.as_os_str().len() > 60 {
+        return Err(err(
+            "path is too long for control sockets (at most 60 bytes)".into(),
+        ));
+    }
+    Ok(())
+}
 
 impl SshPool {
-    pub fn new(_opts: SshPoolOptions) -> Result<Self, PoolError> {
-        Ok(SshPool {})
-    }
-
-    /// A session on the master of the last hop of `chain` (stub: always an error).
-    pub async fn session(&self, chain: &[SshTarget]) -> Result<Arc<openssh::Session>, HopError> {
-        let (index, host) = chain
-            .first()
-            .map(|t| (t.hop_index, t.inventory_host.clone()))
-            .unwrap_or_default();
-        Err(HopError {
-            index,
-            method: "ssh".into(),
-            inventory_host: host,
-            message: "ssh transport not built yet".into(),
+    /// Opens (creating it if needed) the control directory.
+    pub fn new(opts: SshPoolOptions) -> Result<Self, PoolError> {
+        let dir = opts.control_dir.unwrap_or_else(default_control_dir);
+        let dir = if dir.is_absolute() {
+            dir
+        } else {
+            std::env::current_dir()
+                .map_err(|e| PoolError::ControlDir {
+                    path: dir.clone(),
+                    message: e.to_string(),
+                })?
+                .join(dir)
+        };
+        ensure_private_dir(&dir)?;
+        prune(&dir);
+        Ok(SshPool {
+            dir,
+            persist: opts.persist,
+            establish_timeout: opts.establish_timeout,
+            home: std::env::var_os("HOME")
+                .map(PathBuf::from)
+                .filter(|h| h.is_absolute()),
+            slots: Mutex::new(HashMap::new()),
+            launched: Mutex::new(Vec::new()),
+            launch_permits: tokio::sync::Semaphore::new(MAX_PARALLEL_LAUNCHES),
         })
     }
 
-    /// End of a run (stub: nothing to close).
-    pub async fn finish(&self) {}
+    /// The control directory in use.
+    pub fn control_dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The hop keys of `chain`, outermost first.
+    pub fn keys(chain: &[SshTarget]) -> Vec<String> {
+        let mut out: Vec<String> = Vec::with_capacity(chain.len());
+        for t in chain {
+            let k = config::hop_key(out.last().map(String::as_str), t);
+            out.push(k);
+        }
+        out
+    }
+
+    fn slot(&self, key: &str) -> Arc<tokio::sync::Mutex<Slot>> {
+        let mut slots = self.slots.lock().unwrap_or_else(|p| p.into_inner());
+        slots
+            .entry(key.to_string())
+            .or_insert_with(|| Arc::new(tokio::sync::Mutex::new(Slot::Empty)))
+            .clone()
+    }
+
+    /// A session on the master of the last hop of `chain` (ssh hops only, outermost first),
+    /// establishing or reusing the master of every hop on the way.
+    pub async fn session(&self, chain: &[SshTarget]) -> Result<Arc<openssh::Session>, HopError> {
+        let Some(last) = chain.last() else {
+            return Err(HopError {
+                index: 0,
+                method: "ssh".into(),
+                inventory_host: String::new(),
+                message: "empty ssh chain".into(),
+            });
+        };
+        let mut parent: Option<(String, PathBuf, bool)> = None;
+        let mut result = None;
+        for (depth, t) in chain.iter().enumerate() {
+            let key = config::hop_key(parent.as_ref().map(|p| p.0.as_str()), t);
+            let slot = self.slot(&key);
+            let mut g = slot.lock().await;
+            let parent_fresh = parent.as_ref().is_some_and(|p| p.2);
+            if let Slot::Failed(e) = &*g {
+                return Err(e.clone());
+            }
+            if let Slot::Ready { session, sock, .. } = &*g
+                && !parent_fresh
+                && alive(session).await
+            {
+                let (session, sock) = (session.clone(), sock.clone());
+                parent = Some((key, sock, false));
+                result = Some(session);
+                continue;
+            }
+            match self
+                .establish(
+                    &key,
+                    t,
+                    depth,
+                    parent.as_ref().map(|p| (p.0.as_str(), p.1.as_path())),
+                    parent_fresh,
+                )
+                .await
+            {
+                Ok((session, fresh)) => {
+                    let sock = session.control_socket().to_path_buf();
+                    *g = Slot::Ready {
+                        session: session.clone(),
+                        sock: sock.clone(),
+                    };
+                    parent = Some((key, sock, fresh));
+                    result = Some(session);
+                }
+                Err(e) => {
+                    *g = Slot::Failed(e.clone());
+                    return Err(e);
+                }
+            }
+        }
+        result.ok_or_else(|| hop_error(last, "no session".into()))
+    }
+
+    /// Resumes a live master at the hop's socket, or launches one. Returns (session, launched).
+    async fn establish(
+        &self,
+        key: &str,
+        t: &SshTarget,
+        depth: usize,
+        parent: Option<(&str, &Path)>,
+        parent_fresh: bool,
+    ) -> Result<(Arc<openssh::Session>, bool), HopError> {
+        let paths = MasterPaths::new(&self.dir, key);
+        let deadline = self
+            .establish_timeout
+            .unwrap_or_else(|| Duration::from_secs(t.connect_timeout.max(1) + 20));
+        // Another stackctl may be establishing the same master right now: two `ssh -M` on one
+        // socket would leave the second running as a plain background connection.
+        let _lock = lock_file(&paths.lock, deadline)
+            .await
+            .map_err(|m| hop_error(t, m))?;
+        if paths.sock.exists() {
+            if !parent_fresh {
+                let s = openssh::Session::resume_mux(
+                    paths.sock.clone().into_boxed_path(),
+                    Some(paths.log.clone().into_boxed_path()),
+                );
+                if alive(&s).await {
+                    return Ok((Arc::new(s), false));
+                }
+            }
+            // Dead, or tunnelled through a parent master that has since been replaced.
+            master::exit_master(&t.ssh_path, &paths.sock).await;
+            let _ = std::fs::remove_file(&paths.sock);
+        }
+        let cfg = config::render(t, parent.map(|p| p.1), self.home.as_deref())
+            .map_err(|m| hop_error(t, m))?;
+        write_private(&paths.config, cfg.as_bytes()).map_err(|m| hop_error(t, m))?;
+        let info = MasterInfo {
+            key: key.to_string(),
+            inventory_host: t.inventory_host.clone(),
+            hostname: t.hostname.clone(),
+            port: t.port,
+            username: t.username.clone(),
+            parent: parent.map(|p| p.0.to_string()),
+            depth,
+            ssh_path: t.ssh_path.clone(),
+        };
+        let meta = serde_json::to_vec(&info).map_err(|e| hop_error(t, e.to_string()))?;
+        write_private(&paths.meta, &meta).map_err(|m| hop_error(t, m))?;
+        let askpass = if t.password.is_some() {
+            Some(self.askpass_helper().map_err(|m| hop_error(t, m))?)
+        } else {
+            None
+        };
+        let persist_secs = if self.persist.is_zero() {
+            5
+        } else {
+            self.persist.as_secs().max(1)
+        };
+        let parent_log = parent.map(|p| MasterPaths::new(&self.dir, p.0).log);
+        let parent_log_len = parent_log
+            .as_ref()
+            .and_then(|l| std::fs::metadata(l).ok())
+            .map_or(0, |m| m.len());
+        // Bounded: a thousand simultaneous `ssh` key exchanges thrash the machine and trip
+        // MaxStartups on any daemon they share.
+        let _permit = self.launch_permits.acquire().await;
+        match master::launch(t, &paths, persist_secs, askpass.as_deref(), deadline).await {
+            Ok(()) => {}
+            Err(e) => {
+                let mut msg = match e {
+                    LaunchError::Ssh(m) => m,
+                    other => other.to_string(),
+                };
+                if let (Some(log), Some((pkey, _))) = (&parent_log, parent)
+                    && let Some(why) = master::tunnel_error(log, parent_log_len)
+                {
+                    let via = self
+                        .masters(None)
+                        .into_iter()
+                        .find(|m| m.key == pkey)
+                        .map_or_else(|| "the previous hop".to_string(), |m| m.inventory_host);
+                    msg = format!("{why} (tunnel from {via})");
+                }
+                let _ = std::fs::remove_file(&paths.sock);
+                let _ = std::fs::remove_file(&paths.meta);
+                return Err(hop_error(t, msg));
+            }
+        }
+        let s = openssh::Session::resume_mux(
+            paths.sock.clone().into_boxed_path(),
+            Some(paths.log.clone().into_boxed_path()),
+        );
+        if !alive(&s).await {
+            return Err(hop_error(t, "the new master does not answer".into()));
+        }
+        self.launched
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(key.to_string());
+        Ok((Arc::new(s), true))
+    }
+
+    fn askpass_helper(&self) -> Result<PathBuf, String> {
+        let p = self.dir.join("askpass");
+        let current = std::fs::read(&p).ok();
+        if current.as_deref() != Some(master::ASKPASS_SCRIPT.as_bytes()) {
+            let tmp = self.dir.join(format!("askpass.{}", std::process::id()));
+            std::fs::OpenOptions::new()
+                .create(true)
+                .write(true)
+                .truncate(true)
+                .mode(0o700)
+                .open(&tmp)
+                .and_then(|mut f| {
+                    std::io::Write::write_all(&mut f, master::ASKPASS_SCRIPT.as_bytes())
+                })
+                .and_then(|()| std::fs::rename(&tmp, &p))
+                .map_err(|e| format!("cannot write {}: {e}", p.display()))?;
+        }
+        Ok(p)
+    }
+
+    /// The masters recorded in the control directory whose inventory host matches `pattern`
+    /// (a glob with `*` and `?`; `None`: all), deepest first.
+    pub fn masters(&self, pattern: Option<&str>) -> Vec<MasterInfo> {
+        let mut out = Vec::new();
+        let Ok(rd) = std::fs::read_dir(&self.dir) else {
+            return out;
+        };
+        for e in rd.flatten() {
+            let p = e.path();
+            if p.extension().and_then(|x| x.to_str()) != Some("meta") {
+                continue;
+            }
+            let Ok(bytes) = std::fs::read(&p) else {
+                continue;
+            };
+            let Ok(info) = serde_json::from_slice::<MasterInfo>(&bytes) else {
+                continue;
+            };
+            if pattern.is_none_or(|pat| glob_match(pat, &info.inventory_host)) {
+                out.push(info);
+            }
+        }
+        out.sort_by(|a, b| b.depth.cmp(&a.depth).then(a.key.cmp(&b.key)));
+        out
+    }
+
+    /// Ends the masters whose inventory host matches `pattern` (and, since their tunnels run
+    /// through them, every master behind them). Returns those that were alive.
+    pub async fn close(&self, pattern: Option<&str>) -> Vec<MasterInfo> {
+        let all = self.masters(None);
+        let mut doomed: Vec<String> = all
+            .iter()
+            .filter(|m| pattern.is_none_or(|pat| glob_match(pat, &m.inventory_host)))
+            .map(|m| m.key.clone())
+            .collect();
+        // Children of doomed masters go too.
+        loop {
+            let more: Vec<String> = all
+                .iter()
+                .filter(|m| {
+                    !doomed.contains(&m.key)
+                        && m.parent.as_ref().is_some_and(|p| doomed.contains(p))
+                })
+                .map(|m| m.key.clone())
+                .collect();
+            if more.is_empty() {
+                break;
+            }
+            doomed.extend(more);
+        }
+        let mut closed = Vec::new();
+        // `all` is deepest first: children end before the masters they tunnel through.
+        for m in all.into_iter().filter(|m| doomed.contains(&m.key)) {
+            let paths = MasterPaths::new(&self.dir, &m.key);
+            let alive = paths.sock.exists() && master::exit_master(&m.ssh_path, &paths.sock).await;
+            paths.remove();
+            self.slots
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .remove(&m.key);
+            if alive {
+                closed.push(m);
+            }
+        }
+        closed
+    }
+
+    /// Ends every master in the control directory.
+    pub async fn close_all(&self) -> Vec<MasterInfo> {
+        self.close(None).await
+    }
+
+    /// End of a run: with `persist` zero, ends the masters this pool launched; otherwise they
+    /// stay up for `persist` after their last use.
+    pub async fn finish(&self) {
+        if !self.persist.is_zero() {
+            return;
+        }
+        let keys: Vec<String> = self
+            .launched
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .drain(..)
+            .rev()
+            .collect();
+        for key in keys {
+            let paths = MasterPaths::new(&self.dir, &key);
+            let ssh = std::fs::read(&paths.meta)
+                .ok()
+                .and_then(|b| serde_json::from_slice::<MasterInfo>(&b).ok())
+                .map_or_else(|| "ssh".to_string(), |m| m.ssh_path);
+            master::exit_master(&ssh, &paths.sock).await;
+            paths.remove();
+        }
+    }
+}
+
+/// How long a master may take to answer an alive check before it counts as dead (a stopped
+/// or wedged master must not hang the run).
+const CHECK_TIMEOUT: Duration = Duration::from_secs(5);
+
+async fn alive(s: &openssh::Session) -> bool {
+    matches!(
+        tokio::time::timeout(CHECK_TIMEOUT, s.check()).await,
+        Ok(Ok(()))
+    )
+}
+
+/// Removes the files of masters that are gone (idled out, killed, or never established):
+/// those whose socket is missing and whose lock nobody holds (a master being established holds
+/// its lock).
+fn prune(dir: &Path) {
+    use std::os::fd::AsRawFd;
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut keys: Vec<String> = rd
+        .flatten()
+        .filter_map(|e| {
+            let p = e.path();
+            let ext = p.extension().and_then(|x| x.to_str())?;
+            if !matches!(ext, "meta" | "cfg" | "log") {
+                return None;
+            }
+            p.file_stem().and_then(|k| k.to_str()).map(str::to_string)
+        })
+        .collect();
+    keys.sort();
+    keys.dedup();
+    for key in keys {
+        let paths = MasterPaths::new(dir, &key);
+        if paths.sock.exists() {
+            continue;
+        }
+        let Ok(lock) = std::fs::OpenOptions::new().write(true).open(&paths.lock) else {
+            // No lock file: not written by a pool that could still be establishing it.
+            paths.remove();
+            continue;
+        };
+        // SAFETY: flock(2) on a descriptor we own.
+        if unsafe { libc::flock(lock.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0
+            && !paths.sock.exists()
+        {
+            paths.remove();
+        }
+    }
+}
+
+/// An exclusive `flock` on `path`, polled until `deadline`; released when the file is dropped.
+async fn lock_file(path: &Path, deadline: Duration) -> Result<std::fs::File, String> {
+    use std::os::fd::AsRawFd;
+    let f = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .mode(0o600)
+        .open(path)
+        .map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+    let give_up = tokio::time::Instant::now() + deadline;
+    loop {
+        // SAFETY: flock(2) on a descriptor we own.
+        if unsafe { libc::flock(f.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0 {
+            return Ok(f);
+        }
+        if tokio::time::Instant::now() >= give_up {
+            return Err(format!(
+                "another stackctl held {} for {}s",
+                path.display(),
+                deadline.as_secs()
+            ));
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+}
+
+fn hop_error(t: &SshTarget, message: String) -> HopError {
+    HopError {
+        index: t.hop_index,
+        method: "ssh".into(),
+        inventory_host: t.inventory_host.clone(),
+        message,
+    }
+}
+
+fn write_private(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    std::fs::OpenOptions::new()
+        .create(true)
+        .write(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)
+        .and_then(|mut f| std::io::Write::write_all(&mut f, bytes))
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+/// Shell-style glob: `*` any run, `?` one character; everything else literal.
+pub fn glob_match(pattern: &str, text: &str) -> bool {
+    let p: Vec<char> = pattern.chars().collect();
+    let t: Vec<char> = text.chars().collect();
+    let (mut pi, mut ti) = (0, 0);
+    let (mut star, mut mark) = (None, 0);
+    while ti < t.len() {
+        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
+            pi += 1;
+            ti += 1;
+        } else if pi < p.len() && p[pi] == '*' {
+            star = Some(pi);
+            mark = ti;
+            pi += 1;
+        } else if let Some(s) = star {
+            pi = s + 1;
+            mark += 1;
+            ti = mark;
+        } else {
+            return false;
+        }
+    }
+    while pi < p.len() && p[pi] == '*' {
+        pi += 1;
+    }
+    pi == p.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn globs() {
+        assert!(glob_match("*", "web01"));
+        assert!(glob_match("web*", "web01"));
+        assert!(glob_match("w?b0[", "wab0["));
+        assert!(!glob_match("web", "web01"));
+        assert!(glob_match("*01", "web01"));
+        assert!(!glob_match("db*", "web01"));
+    }
+
+    #[test]
+    fn files_of_gone_masters_are_pruned_unless_being_established() {
+        use std::os::fd::AsRawFd;
+        let td = tempfile::tempdir().unwrap();
+        let d = td.path().join("c");
+        let opts = || SshPoolOptions {
+            control_dir: Some(d.clone()),
+            ..Default::default()
+        };
+        SshPool::new(opts()).unwrap();
+        for f in [
+            "aaaa.cfg",
+            "aaaa.log",
+            "aaaa.lock",
+            "bbbb.cfg",
+            "bbbb.meta",
+            "bbbb.lock",
+        ] {
+            std::fs::write(d.join(f), "").unwrap();
+        }
+        // bbbb is being established by someone holding its lock.
+        let held = std::fs::File::open(d.join("bbbb.lock")).unwrap();
+        // SAFETY: flock(2) on a descriptor we own.
+        assert_eq!(
+            unsafe { libc::flock(held.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) },
+            0
+        );
+        SshPool::new(opts()).unwrap();
+        assert!(!d.join("aaaa.cfg").exists() && !d.join("aaaa.log").exists());
+        assert!(d.join("bbbb.cfg").exists() && d.join("bbbb.meta").exists());
+        drop(held);
+        SshPool::new(opts()).unwrap();
+        assert!(!d.join("bbbb.meta").exists());
+    }
+
+    #[test]
+    fn control_dir_must_be_private() {
+        let td = tempfile::tempdir().unwrap();
+        let d = td.path().join("c");
+        SshPool::new(SshPoolOptions {
+            control_dir: Some(d.clone()),
+            ..Default::default()
+        })
+        .unwrap();
+        let mode = std::fs::metadata(&d).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o700);
+        std::fs::set_permissions(&d, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let e = SshPool::new(SshPoolOptions {
+            control_dir: Some(d),
+            ..Default::default()
+        });
+        assert!(e.is_err());
+    }
 }
