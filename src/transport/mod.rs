@@ -103,3 +103,31 @@ pub async fn run_plan(plan: &crate::plan::Plan, user: stream::UserIo) -> stream:
     pool.finish().await;
     outcome
 }
+
+/// Runs a plan with the masters of a run-wide pool (many hosts share their bastions' masters).
+/// `Err` when the pool could not be made: plans with masters fail with that message.
+pub async fn run_plan_in(
+    pool: Result<&ssh::SshPool, &str>,
+    plan: &crate::plan::Plan,
+    user: stream::UserIo,
+) -> stream::Outcome {
+    if plan.masters.is_empty() {
+        return local::run(plan, user).await;
+    }
+    match pool {
+        Ok(pool) => remote::run(pool, plan, user).await,
+        Err(message) => {
+            let (index, host) = plan
+                .masters
+                .first()
+                .map(|m| (m.hop_index, m.inventory_host.clone()))
+                .unwrap_or_default();
+            stream::Outcome::Hop(HopError {
+                index,
+                method: "ssh".into(),
+                inventory_host: host,
+                message: message.to_string(),
+            })
+        }
+    }
+}

@@ -1,9 +1,11 @@
 //! The inline worker model: every task in this process, on one current-thread runtime, at
-//! most `forks` at once (for debugging, and the one-host case). Each task's output is
+//! most `forks` at once, sharing one [`SshPool`] (so every host behind a bastion uses the one
+//! bastion master; a failed hop fails every host behind it at once). Each task's output is
 //! captured by [`EventWriter`]s and reported as events; a task that outlives
 //! `--command-timeout` is dropped, which kills its local process group.
 
 use super::{Binding, Event, Finished, RunOptions, Status, Stream, Task, WorkerModel};
+use crate::transport::ssh::{SshPool, SshPoolOptions};
 use crate::transport::stream::{Outcome, UserIo};
 use std::pin::Pin;
 use std::sync::Arc;
@@ -37,18 +39,26 @@ impl WorkerModel for InlineWorkerModel {
     ) -> Pin<Box<dyn std::future::Future<Output = ()> + '_>> {
         let opts = self.opts.clone();
         Box::pin(async move {
+            let pool: Arc<Result<SshPool, String>> =
+                Arc::new(if tasks.iter().any(|t| !t.plan.masters.is_empty()) {
+                    SshPool::new(SshPoolOptions::default()).map_err(|e| e.to_string())
+                } else {
+                    Err("no ssh pool".into())
+                });
             let gate = Arc::new(Semaphore::new(opts.forks.max(1)));
             let mut set = tokio::task::JoinSet::new();
             for task in tasks {
                 let gate = gate.clone();
                 let sink = sink.clone();
                 let timeout = opts.command_timeout;
+                let pool = pool.clone();
                 set.spawn(async move {
                     let Ok(_permit) = gate.acquire_owned().await else {
                         return;
                     };
                     let index = task.index;
-                    let result = run_task(task, &sink, timeout).await;
+                    let pool = pool.as_ref().as_ref().map_err(String::as_str);
+                    let result = run_task(task, pool, &sink, timeout).await;
                     let _ = sink.send(Event::Done {
                         task: index,
                         result,
@@ -56,6 +66,9 @@ impl WorkerModel for InlineWorkerModel {
                 });
             }
             while set.join_next().await.is_some() {}
+            if let Ok(pool) = pool.as_ref() {
+                pool.finish().await;
+            }
         })
     }
 
@@ -65,6 +78,7 @@ impl WorkerModel for InlineWorkerModel {
 /// Runs one task's plan with its output sent as events.
 pub async fn run_task(
     task: Task,
+    pool: Result<&SshPool, &str>,
     sink: &UnboundedSender<Event>,
     timeout: Option<std::time::Duration>,
 ) -> Finished {
@@ -82,7 +96,7 @@ pub async fn run_task(
             sink: sink.clone(),
         }),
     };
-    let run = crate::transport::run_plan(&task.plan, user);
+    let run = crate::transport::run_plan_in(pool, &task.plan, user);
     let outcome = match timeout {
         Some(t) => tokio::time::timeout(t, run).await.ok(),
         None => Some(run.await),

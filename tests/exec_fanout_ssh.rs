@@ -1,0 +1,153 @@
+//! `stackctl exec PATTERN` over real sshd (tests/support): many targets on distinct loopback
+//! addresses behind one bastion with stock sshd limits (MaxStartups 10:30:100). Every target is
+//! reached, the bastion sees exactly one authenticated connection, and a dead bastion makes
+//! every host unreachable naming hop 0, at once.
+
+mod support;
+
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+use support::*;
+
+const TARGETS: usize = 24;
+
+struct Fleet {
+    lab: Lab,
+    bastion: Sshd,
+    _targets: Vec<Sshd>,
+    addrs: Vec<String>,
+    inv: std::path::PathBuf,
+}
+
+impl Fleet {
+    fn start() -> Fleet {
+        let lab = Lab::new();
+        let bastion = lab.sshd(SshdSpec::bastion(lab.addrs(1)));
+        let mut targets = Vec::new();
+        let mut lines = format!(
+            "bastion ansible_host={} ansible_port={}\n[app]\n",
+            bastion.addrs[0], bastion.port
+        );
+        let mut addrs = Vec::new();
+        for chunk in 0..TARGETS.div_ceil(12) {
+            let n = 12.min(TARGETS - chunk * 12);
+            let d = lab.sshd(SshdSpec::targets(lab.addrs(n)));
+            for (i, a) in d.addrs.iter().enumerate() {
+                lines += &format!(
+                    "app{:02} ansible_host={a} ansible_port={} mitogen_via=bastion\n",
+                    chunk * 12 + i + 1,
+                    d.port
+                );
+                addrs.push(a.clone());
+            }
+            targets.push(d);
+        }
+        lines += &format!(
+            "[all:vars]\nansible_user={}\nansible_ssh_private_key_file={}\n\
+             ansible_ssh_common_args='-o UserKnownHostsFile={} -o GlobalKnownHostsFile=/dev/null'\n",
+            current_user(),
+            lab.user_key.display(),
+            lab.known_hosts.display()
+        );
+        let inv = lab.path().join("hosts.ini");
+        std::fs::write(&inv, lines).expect("inventory");
+        Fleet {
+            lab,
+            bastion,
+            _targets: targets,
+            addrs,
+            inv,
+        }
+    }
+
+    fn stackctl(&self, args: &[&str]) -> (Option<i32>, String, String) {
+        let out = Command::new(env!("CARGO_BIN_EXE_stackctl"))
+            .env("STACKCTL_CONTROL_DIR", self.lab.path().join("ctl"))
+            .env("HOME", self.lab.path())
+            .env_remove("ANSIBLE_FORKS")
+            .current_dir(self.lab.path())
+            .arg("-i")
+            .arg(&self.inv)
+            .args(args)
+            .stdin(Stdio::null())
+            .output()
+            .expect("run stackctl");
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+}
+
+impl Drop for Fleet {
+    fn drop(&mut self) {
+        let _ = self.stackctl(&["close"]);
+    }
+}
+
+#[test]
+fn many_targets_behind_a_stock_bastion_share_one_bastion_connection() {
+    let fleet = Fleet::start();
+    let (code, out, err) = fleet.stackctl(&[
+        "exec",
+        "app",
+        "--format",
+        "json",
+        "--",
+        "echo $SSH_CONNECTION",
+    ]);
+    assert_eq!(code, Some(0), "{err}\n{out}");
+    let mut seen = Vec::new();
+    for l in out.lines() {
+        let v: serde_json::Value = serde_json::from_str(l).expect("json line");
+        assert_eq!(v["status"], "ok", "{l}");
+        let host = v["host"].as_str().expect("host").to_string();
+        let n: usize = host[3..].parse().expect("appNN");
+        // Each target answered from its own address.
+        let server_addr = v["stdout"]
+            .as_str()
+            .and_then(|s| s.split_whitespace().nth(2))
+            .map(String::from);
+        assert_eq!(
+            server_addr.as_deref(),
+            Some(fleet.addrs[n - 1].as_str()),
+            "{l}"
+        );
+        seen.push(host);
+    }
+    assert_eq!(seen.len(), TARGETS);
+    assert_eq!(err, format!("stackctl: {TARGETS} hosts: {TARGETS} ok\n"));
+    assert_eq!(
+        fleet.bastion.accepted(),
+        1,
+        "bastion log:\n{}",
+        fleet.bastion.log()
+    );
+}
+
+#[test]
+fn a_dead_bastion_makes_every_host_unreachable_naming_hop_0() {
+    let mut fleet = Fleet::start();
+    fleet.bastion.kill();
+    let start = Instant::now();
+    let (code, out, err) = fleet.stackctl(&["exec", "app", "--gather", "--", "true"]);
+    // A generous bound against hangs, not a timing assertion.
+    assert!(start.elapsed() < Duration::from_secs(60));
+    assert_eq!(code, Some(4), "{err}");
+    assert!(
+        err.ends_with(&format!(
+            "stackctl: {TARGETS} hosts: 0 ok, {TARGETS} unreachable (app[01-{TARGETS}])\n"
+        )),
+        "{err}"
+    );
+    // One block for all: the same error, naming hop 0, for every host.
+    let head = out.lines().nth(1).unwrap_or_default().to_string();
+    assert!(
+        head.starts_with(&format!(
+            "app[01-{TARGETS}] (unreachable: hop 0 (ssh on bastion): "
+        )),
+        "{out}"
+    );
+    assert!(head.contains("Connection refused"), "{head}");
+}
