@@ -302,6 +302,7 @@ set edit:completion:arg-completer[stackctl] = {|@words|
             cand --format 'With several hosts: `text` prefixes each line with `host: `; `json` prints one object per host per line (host, status, rc, stdout, stderr, hop, error, duration_ms)'
             cand --outdir 'With several hosts: also write each host''s output to DIR/HOST.out, DIR/HOST.err and its exit status to DIR/HOST.rc (255 when a hop failed)'
             cand --command-timeout 'With several hosts: kill a host''s command after SECONDS and report it failed (-T is the connection timeout per hop)'
+            cand --worker-model 'With several hosts: `classic` runs hosts in --forks worker processes (titled `stackctl: worker:HOST` in ps); `inline` runs them all in this process (debugging)'
             cand -i 'Inventory source: a file, a directory, an executable script, or a host list `a,b,` (repeatable; default from ANSIBLE_INVENTORY, ansible.cfg `inventory`, /etc/ansible/hosts)'
             cand --inventory 'Inventory source: a file, a directory, an executable script, or a host list `a,b,` (repeatable; default from ANSIBLE_INVENTORY, ansible.cfg `inventory`, /etc/ansible/hosts)'
             cand -e 'Extra variables: `key=value` words, JSON/YAML text, or `@FILE` (repeatable, later wins)'

@@ -211,6 +211,8 @@ complete -c stackctl -n "__fish_stackctl_using_subcommand exec" -l format -d 'Wi
 json\t'One JSON object per host per line'"
 complete -c stackctl -n "__fish_stackctl_using_subcommand exec" -l outdir -d 'With several hosts: also write each host\'s output to DIR/HOST.out, DIR/HOST.err and its exit status to DIR/HOST.rc (255 when a hop failed)' -r -f -a "(__fish_complete_directories)"
 complete -c stackctl -n "__fish_stackctl_using_subcommand exec" -l command-timeout -d 'With several hosts: kill a host\'s command after SECONDS and report it failed (-T is the connection timeout per hop)' -r
+complete -c stackctl -n "__fish_stackctl_using_subcommand exec" -l worker-model -d 'With several hosts: `classic` runs hosts in --forks worker processes (titled `stackctl: worker:HOST` in ps); `inline` runs them all in this process (debugging)' -r -f -a "classic\t'Worker processes, each running one host at a time'
+inline\t'Every host in this process'"
 complete -c stackctl -n "__fish_stackctl_using_subcommand exec" -s i -l inventory -d 'Inventory source: a file, a directory, an executable script, or a host list `a,b,` (repeatable; default from ANSIBLE_INVENTORY, ansible.cfg `inventory`, /etc/ansible/hosts)' -r -F
 complete -c stackctl -n "__fish_stackctl_using_subcommand exec" -s e -l extra-vars -d 'Extra variables: `key=value` words, JSON/YAML text, or `@FILE` (repeatable, later wins)' -r
 complete -c stackctl -n "__fish_stackctl_using_subcommand exec" -s u -l user -d 'Connect as this user (host variables win, as in Ansible)' -r

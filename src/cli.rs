@@ -190,6 +190,10 @@ pub enum Command {
     /// Regenerate the checked-in completion scripts or man pages (for maintainers)
     #[command(hide = true)]
     Generate(GenerateArgs),
+    /// A worker process of `exec` on several hosts (started by stackctl itself: tasks arrive as
+    /// frames on stdin, results leave on stdout)
+    #[command(name = "__worker", hide = true)]
+    Worker,
 }
 
 #[derive(Debug, Args)]
@@ -369,6 +373,16 @@ pub struct ExecArgs {
     /// the connection timeout per hop)
     #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..))]
     pub command_timeout: Option<u64>,
+    /// With several hosts: `classic` runs hosts in --forks worker processes (titled
+    /// `stackctl: worker:HOST` in ps); `inline` runs them all in this process (debugging)
+    #[arg(
+        long,
+        value_enum,
+        value_name = "MODEL",
+        env = "STACKCTL_WORKER_MODEL",
+        default_value_t = WorkerModelArg::Classic
+    )]
+    pub worker_model: WorkerModelArg,
     /// The command (after `--`): several words are quoted one by one; a single word is a shell
     /// snippet
     #[arg(
@@ -381,6 +395,15 @@ pub struct ExecArgs {
         value_parser = clap::value_parser!(std::ffi::OsString)
     )]
     pub command: Vec<std::ffi::OsString>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum WorkerModelArg {
+    /// Worker processes, each running one host at a time
+    #[default]
+    Classic,
+    /// Every host in this process
+    Inline,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]

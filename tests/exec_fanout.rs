@@ -338,3 +338,148 @@ fn sigint_ends_every_command_and_exits_99() {
     std::thread::sleep(Duration::from_millis(200));
     assert!(!running("^sleep 41.75$"), "a command outlived the run");
 }
+
+#[test]
+fn the_inline_model_gives_the_same_output() {
+    for how in ["flag", "env"] {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let model: &[&str] = if how == "flag" {
+            &["--worker-model", "inline"]
+        } else {
+            &[]
+        };
+        let args = [
+            &["web", "-f", "1"][..],
+            model,
+            &["--", "printf 'a\\nb'; printf 'e1\\n' >&2"][..],
+        ]
+        .concat();
+        let mut c = command(dir.path(), &args);
+        if how == "env" {
+            c.env("STACKCTL_WORKER_MODEL", "inline");
+        }
+        let o = c.output().expect("run");
+        assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+        let mut expect_out = String::new();
+        for h in ["web01", "web02", "web03", "web07"] {
+            expect_out += &format!("{h}: a\n{h}: b\n");
+        }
+        assert_eq!(out(&o), expect_out);
+    }
+}
+
+#[test]
+fn sigint_with_the_inline_model_ends_every_command_too() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let child = command(
+        dir.path(),
+        &["web", "--worker-model", "inline", "--", "sleep 43.25"],
+    )
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped())
+    .spawn()
+    .expect("spawn");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !running("^sleep 43.25$") && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let pid = nix::unistd::Pid::from_raw(child.id() as i32);
+    nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGTERM).expect("kill");
+    let o = child.wait_with_output().expect("wait");
+    assert_eq!(o.status.code(), Some(99));
+    std::thread::sleep(Duration::from_millis(200));
+    assert!(!running("^sleep 43.25$"), "a command outlived the run");
+}
+
+fn ps() -> String {
+    let o = Command::new("ps")
+        .args(["-eo", "pid,comm,args"])
+        .output()
+        .expect("ps");
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn pid_of(args_prefix: &str) -> Option<i32> {
+    ps().lines().find_map(|l| {
+        let mut f = l.split_whitespace();
+        let pid = f.next()?.parse().ok()?;
+        let _comm = f.next()?;
+        let args: Vec<&str> = f.collect();
+        args.join(" ").starts_with(args_prefix).then_some(pid)
+    })
+}
+
+#[test]
+fn workers_are_titled_per_host_in_ps_args_and_comm() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let child = command(dir.path(), &["web01:web02", "--", "sleep 44.5"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while pid_of("stackctl: worker:web02").is_none() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let table = ps();
+    let line = |pid: u32| {
+        table
+            .lines()
+            .find(|l| l.split_whitespace().next() == Some(&pid.to_string()))
+            .map(String::from)
+    };
+    let top = line(child.id()).expect("top in ps");
+    let pid = nix::unistd::Pid::from_raw(child.id() as i32);
+    nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGTERM).expect("kill");
+    let o = child.wait_with_output().expect("wait");
+    assert_eq!(o.status.code(), Some(99));
+    assert!(top.contains(" stackctl: top "), "{top}");
+    for h in ["web01", "web02"] {
+        let w = table
+            .lines()
+            .find(|l| l.contains(&format!("stackctl: worker:{h}")))
+            .unwrap_or_else(|| panic!("no worker for {h} in\n{table}"));
+        assert!(w.contains(&format!(" stk:w:{h} ")), "comm: {w}");
+    }
+}
+
+#[test]
+fn a_sigkilled_worker_fails_its_host_and_the_run_completes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let child = command(dir.path(), &["web", "--", "sleep 2; echo done"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let mut victim = None;
+    while victim.is_none() && Instant::now() < deadline {
+        victim = pid_of("stackctl: worker:web02");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let victim = victim.expect("worker for web02");
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(victim),
+        nix::sys::signal::Signal::SIGKILL,
+    )
+    .expect("kill worker");
+    let o = child.wait_with_output().expect("wait");
+    assert_eq!(o.status.code(), Some(2), "{}", err(&o));
+    let mut lines: Vec<&str> = std::str::from_utf8(&o.stdout)
+        .expect("utf8")
+        .lines()
+        .collect();
+    lines.sort();
+    assert_eq!(lines, ["web01: done", "web03: done", "web07: done"]);
+    let e = err(&o);
+    assert!(
+        e.contains(&format!(
+            "web02: stackctl: worker process {victim} running web02 killed by signal 9\n"
+        )),
+        "{e}"
+    );
+    assert!(
+        e.ends_with("stackctl: 4 hosts: 3 ok, 1 failed (web02)\n"),
+        "{e}"
+    );
+}

@@ -88,10 +88,19 @@ impl Drop for Fleet {
 
 #[test]
 fn many_targets_behind_a_stock_bastion_share_one_bastion_connection() {
+    // 24 worker processes (classic), and one process (inline).
+    for model in ["classic", "inline"] {
+        one_bastion_connection(model);
+    }
+}
+
+fn one_bastion_connection(model: &str) {
     let fleet = Fleet::start();
     let (code, out, err) = fleet.stackctl(&[
         "exec",
         "app",
+        "--worker-model",
+        model,
         "--format",
         "json",
         "--",

@@ -3,11 +3,12 @@
 //! stack or plan fails are reported unreachable (resolution) before anything runs.
 
 use super::session::{Session, SessionHosts};
-use crate::cli::{ExecArgs, ExecFormat, SshChainArg};
+use crate::cli::{ExecArgs, ExecFormat, SshChainArg, WorkerModelArg};
 use crate::output::fanout::{Mode, Printer};
 use crate::plan::{self, PlanOptions, SshChain};
 use crate::settings::defs;
 use crate::stack;
+use crate::workers::classic::ClassicWorkerModel;
 use crate::workers::inline::InlineWorkerModel;
 use crate::workers::{Event, Finished, RunOptions, Status, Task, WorkerModel};
 use anyhow::{Context, Result, bail};
@@ -100,7 +101,10 @@ pub fn run(session: &Session, names: Vec<String>, args: &ExecArgs) -> Result<i32
         muxes: 1,
         command_timeout: args.command_timeout.map(Duration::from_secs),
     };
-    let mut model = InlineWorkerModel { opts };
+    let mut model: Box<dyn WorkerModel> = match args.worker_model {
+        WorkerModelArg::Classic => Box::new(ClassicWorkerModel::new(opts)),
+        WorkerModelArg::Inline => Box::new(InlineWorkerModel { opts }),
+    };
     model.on_start().map_err(anyhow::Error::msg)?;
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -109,8 +113,7 @@ pub fn run(session: &Session, names: Vec<String>, args: &ExecArgs) -> Result<i32
     let interrupted = rt.block_on(async {
         let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-        let run = model.run(tasks, tx);
-        tokio::pin!(run);
+        let mut run = model.run(tasks, tx);
         let mut running = true;
         loop {
             tokio::select! {
@@ -119,15 +122,21 @@ pub fn run(session: &Session, names: Vec<String>, args: &ExecArgs) -> Result<i32
                     Some(ev) => printer.event(ev),
                     None => return Ok::<_, std::io::Error>(false),
                 },
-                _ = tokio::signal::ctrl_c() => return Ok(true),
-                _ = term.recv() => return Ok(true),
+                _ = tokio::signal::ctrl_c() => break,
+                _ = term.recv() => break,
             }
         }
+        // Interrupted: end every task, and give the workers a moment to kill their commands.
+        if model.interrupt() && running {
+            let _ = tokio::time::timeout(Duration::from_secs(10), run).await;
+        }
+        Ok(true)
     });
     model.on_complete();
     rt.shutdown_background();
     if interrupted.context("cannot install signal handlers")? {
-        // execution.md §4: the dropped tasks killed their process groups.
+        // execution.md §4: every worker ended its commands; inline tasks were dropped with
+        // the runtime, which killed their process groups.
         eprintln!("stackctl: interrupted");
         return Ok(99);
     }

@@ -27,5 +27,6 @@ pub fn run(cli: &Cli) -> anyhow::Result<i32> {
         Command::Graph(a) => graph::run(&cli.global, a),
         Command::SshConfig(a) => ssh_config::run(&cli.global, a),
         Command::Generate(a) => crate::generate::run(a),
+        Command::Worker => crate::workers::worker::main(),
     }
 }

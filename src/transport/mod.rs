@@ -14,7 +14,7 @@ pub mod stream;
 
 /// One ssh connection made from this machine (tunnelled through the previous one when it is
 /// not the first). Built by the plan from an ssh hop's kwargs (execution.md §2).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct SshTarget {
     /// Index of the hop in the stack (for error messages).
     pub hop_index: usize,
@@ -41,7 +41,7 @@ pub struct SshTarget {
 }
 
 /// A secret that still hashes and compares (hop keys include it) but never prints.
-#[derive(Clone, PartialEq, Eq, Hash)]
+#[derive(Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct SecretText(String);
 
 impl SecretText {

@@ -24,7 +24,7 @@ impl WorkerModel for InlineWorkerModel {
     }
 
     fn on_start(&mut self) -> Result<(), String> {
-        super::titles::set("stackctl: top");
+        super::titles::top();
         Ok(())
     }
 
@@ -36,7 +36,7 @@ impl WorkerModel for InlineWorkerModel {
         &mut self,
         tasks: Vec<Task>,
         sink: UnboundedSender<Event>,
-    ) -> Pin<Box<dyn std::future::Future<Output = ()> + '_>> {
+    ) -> Pin<Box<dyn std::future::Future<Output = ()>>> {
         let opts = self.opts.clone();
         Box::pin(async move {
             let pool: Arc<Result<SshPool, String>> =

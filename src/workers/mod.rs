@@ -3,9 +3,12 @@
 //! service a multiplexer runs ([`conn`]) and process titles ([`titles`]). How results look
 //! belongs to `output::fanout`.
 
+pub mod classic;
 pub mod conn;
 pub mod inline;
+pub mod ipc;
 pub mod titles;
+pub mod worker;
 
 use crate::plan::Plan;
 use crate::stack::Stack;
@@ -14,7 +17,7 @@ use std::time::Duration;
 use tokio::sync::mpsc::UnboundedSender;
 
 /// One host's work: its plan, and where it belongs.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Task {
     /// Position in the run (events name hosts by it).
     pub index: usize,
@@ -68,7 +71,7 @@ pub struct Binding {
 }
 
 /// How a host's run ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Status {
     Ok,
     Failed,
@@ -86,7 +89,7 @@ impl Status {
 }
 
 /// A host's result (its output travels as [`Event::Output`] before it).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Finished {
     pub status: Status,
     /// The command's exit status (128+N for signal N); `None` when it did not run to the end.
@@ -142,7 +145,12 @@ pub trait WorkerModel {
         &mut self,
         tasks: Vec<Task>,
         sink: UnboundedSender<Event>,
-    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + '_>>;
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>;
+    /// Ctrl-C / SIGTERM: end every running task. True when the run future should then be
+    /// awaited (it completes once the tasks are ended); false when dropping it ends them.
+    fn interrupt(&self) -> bool {
+        false
+    }
     /// Ends everything the model started.
     fn on_complete(&mut self);
 }

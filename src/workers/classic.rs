@@ -1,0 +1,246 @@
+//! The classic worker model (the default for `exec` on several hosts): up to `forks` worker
+//! processes, each running one host at a time and fed tasks as frames over its stdin.
+//!
+//! Workers are spawned by re-executing this binary (`/proc/self/exe __worker`), not by
+//! `fork()`: `fork` is only sound while no thread exists, and by the time tasks are known the
+//! parent has an inventory loaded, maybe a stdin thread and vault helpers; a fresh exec is
+//! sound from any state, costs a few milliseconds per worker, gives each worker a clean
+//! runtime, and lets argv[0] carry the `ps` title (`stackctl: worker:<host>`, padded so the
+//! worker can rewrite it per task). `/proc/self/exe` still works when the binary was replaced
+//! on disk during the run. Each worker gets `PR_SET_PDEATHSIG(SIGTERM)`, so it ends if the
+//! top-level process dies (spawned from the main thread, which lives for the whole run).
+//!
+//! A worker that dies (crash, SIGKILL) is noticed when its stdout ends before the task's
+//! result: that host is reported failed with the reason, a new worker takes its place, and the
+//! run completes. On interrupt the top-level process SIGTERMs every worker, whose running task
+//! is dropped (killing its process group), and waits for them.
+
+use super::ipc::{self, Frame, TaskFrame};
+use super::{Binding, Event, Finished, RunOptions, Status, Task, WorkerModel};
+use std::collections::VecDeque;
+use std::os::unix::process::{CommandExt, ExitStatusExt};
+use std::pin::Pin;
+use std::process::Stdio;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::mpsc::UnboundedSender;
+
+/// argv[0] of a worker: the title, padded so that later titles (longer host names) fit.
+fn worker_arg0() -> String {
+    format!("{:<120}", "stackctl: worker:idle")
+}
+
+pub struct ClassicWorkerModel {
+    pub opts: RunOptions,
+    /// Worker process ids alive now (for interrupt handling).
+    pids: Arc<Mutex<Vec<u32>>>,
+}
+
+impl ClassicWorkerModel {
+    pub fn new(opts: RunOptions) -> Self {
+        ClassicWorkerModel {
+            opts,
+            pids: Arc::new(Mutex::new(Vec::new())),
+        }
+    }
+
+    /// Sends SIGTERM to every live worker.
+    pub fn terminate(&self) {
+        for pid in self.pids.lock().unwrap_or_else(|p| p.into_inner()).iter() {
+            if let Ok(pid) = i32::try_from(*pid) {
+                let _ = nix::sys::signal::kill(
+                    nix::unistd::Pid::from_raw(pid),
+                    nix::sys::signal::Signal::SIGTERM,
+                );
+            }
+        }
+    }
+
+    /// Live worker process ids.
+    pub fn pids(&self) -> Vec<u32> {
+        self.pids.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+}
+
+fn spawn_worker() -> std::io::Result<tokio::process::Child> {
+    let exe = if std::path::Path::new("/proc/self/exe").exists() {
+        std::path::PathBuf::from("/proc/self/exe")
+    } else {
+        std::env::current_exe()?
+    };
+    let mut cmd = std::process::Command::new(exe);
+    cmd.arg0(worker_arg0())
+        .arg("__worker")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit());
+    // SAFETY: prctl(PR_SET_PDEATHSIG) is async-signal-safe and touches no memory.
+    unsafe {
+        cmd.pre_exec(|| {
+            let _ = nix::sys::prctl::set_pdeathsig(nix::sys::signal::Signal::SIGTERM);
+            Ok(())
+        });
+    }
+    let mut cmd = tokio::process::Command::from(cmd);
+    cmd.kill_on_drop(false);
+    cmd.spawn()
+}
+
+impl WorkerModel for ClassicWorkerModel {
+    fn name(&self) -> &'static str {
+        "classic"
+    }
+
+    fn on_start(&mut self) -> Result<(), String> {
+        super::titles::top();
+        Ok(())
+    }
+
+    fn binding(&self, task: &Task) -> Binding {
+        Binding {
+            mux: super::affinity(task.via.as_ref(), self.opts.muxes),
+        }
+    }
+
+    fn run(
+        &mut self,
+        tasks: Vec<Task>,
+        sink: UnboundedSender<Event>,
+    ) -> Pin<Box<dyn std::future::Future<Output = ()>>> {
+        let slots = self.opts.forks.max(1).min(tasks.len());
+        let timeout = self.opts.command_timeout;
+        let queue = Arc::new(Mutex::new(VecDeque::from(tasks)));
+        let pids = self.pids.clone();
+        Box::pin(async move {
+            let mut set = tokio::task::JoinSet::new();
+            for _ in 0..slots {
+                set.spawn(slot(queue.clone(), sink.clone(), pids.clone(), timeout));
+            }
+            while set.join_next().await.is_some() {}
+        })
+    }
+
+    fn interrupt(&self) -> bool {
+        self.terminate();
+        true
+    }
+
+    fn on_complete(&mut self) {}
+}
+
+fn next(queue: &Mutex<VecDeque<Task>>) -> Option<Task> {
+    queue.lock().unwrap_or_else(|p| p.into_inner()).pop_front()
+}
+
+fn failed(reason: String) -> Finished {
+    Finished {
+        status: Status::Failed,
+        rc: None,
+        hop: None,
+        error: Some(reason),
+        duration: Duration::ZERO,
+    }
+}
+
+/// One worker slot: runs tasks from the queue in a worker process, replacing it if it dies.
+async fn slot(
+    queue: Arc<Mutex<VecDeque<Task>>>,
+    sink: UnboundedSender<Event>,
+    pids: Arc<Mutex<Vec<u32>>>,
+    timeout: Option<Duration>,
+) {
+    let mut pending = next(&queue);
+    while let Some(task) = pending.take() {
+        let mut child = match spawn_worker() {
+            Ok(c) => c,
+            Err(e) => {
+                let _ = sink.send(Event::Done {
+                    task: task.index,
+                    result: failed(format!("cannot start a worker process: {e}")),
+                });
+                pending = next(&queue);
+                continue;
+            }
+        };
+        let pid = child.id().unwrap_or(0);
+        pids.lock().unwrap_or_else(|p| p.into_inner()).push(pid);
+        let (Some(stdin), Some(mut stdout)) = (child.stdin.take(), child.stdout.take()) else {
+            let _ = child.start_kill();
+            let _ = sink.send(Event::Done {
+                task: task.index,
+                result: failed("worker process without pipes".into()),
+            });
+            pending = next(&queue);
+            continue;
+        };
+        // Feed this worker until it dies or the queue is empty; closing stdin ends it.
+        let mut stdin = Some(stdin);
+        let mut current = Some(task);
+        let mut died = false;
+        while let Some(task) = current.take() {
+            let index = task.index;
+            let host = task.host.clone();
+            let frame = Frame::Task(Box::new(TaskFrame {
+                task,
+                command_timeout: timeout,
+            }));
+            let mut done = false;
+            let wrote = match stdin.as_mut() {
+                Some(w) => ipc::write(w, &frame).await.is_ok(),
+                None => false,
+            };
+            if wrote {
+                loop {
+                    match ipc::read(&mut stdout).await {
+                        Ok(Some(Frame::Output {
+                            task,
+                            stream,
+                            bytes,
+                        })) => {
+                            let _ = sink.send(Event::Output {
+                                task,
+                                stream,
+                                bytes,
+                            });
+                        }
+                        Ok(Some(Frame::Done { task, result })) => {
+                            let _ = sink.send(Event::Done { task, result });
+                            done = true;
+                            break;
+                        }
+                        Ok(Some(Frame::Task(_))) => {}
+                        Ok(None) | Err(_) => break,
+                    }
+                }
+            }
+            if !done {
+                died = true;
+                stdin = None;
+                let status = child.wait().await.ok();
+                let how = match status {
+                    Some(s) if s.signal().is_some() => {
+                        format!("killed by signal {}", s.signal().unwrap_or(0))
+                    }
+                    Some(s) => format!("exited with status {}", s.code().unwrap_or(-1)),
+                    None => "vanished".to_string(),
+                };
+                let _ = sink.send(Event::Done {
+                    task: index,
+                    result: failed(format!("worker process {pid} running {host} {how}")),
+                });
+                break;
+            }
+            current = next(&queue);
+        }
+        if !died {
+            drop(stdin.take());
+            let _ = child.wait().await;
+        }
+        pids.lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .retain(|p| *p != pid);
+        if died {
+            pending = next(&queue);
+        }
+    }
+}
