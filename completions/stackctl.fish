@@ -213,6 +213,9 @@ complete -c stackctl -n "__fish_stackctl_using_subcommand exec" -l outdir -d 'Wi
 complete -c stackctl -n "__fish_stackctl_using_subcommand exec" -l command-timeout -d 'With several hosts: kill a host\'s command after SECONDS and report it failed (-T is the connection timeout per hop)' -r
 complete -c stackctl -n "__fish_stackctl_using_subcommand exec" -l worker-model -d 'With several hosts: `classic` runs hosts in --forks worker processes (titled `stackctl: worker:HOST` in ps); `inline` runs them all in this process (debugging)' -r -f -a "classic\t'Worker processes, each running one host at a time'
 inline\t'Every host in this process'"
+complete -c stackctl -n "__fish_stackctl_using_subcommand exec" -l muxes -d 'With several hosts (classic model): multiplexer processes that establish the ssh connections; a host goes to the one chosen by a stable hash of its via chain, so all targets behind one bastion meet in one (default 1; STACKCTL_CPU_COUNT=N sets N)' -r
+complete -c stackctl -n "__fish_stackctl_using_subcommand exec" -l max-startups -d 'With several hosts (classic model): at most N ssh handshakes in flight per hop address (stock sshd drops connections beyond MaxStartups 10); kex/reset errors are retried' -r
+complete -c stackctl -n "__fish_stackctl_using_subcommand exec" -l max-idle -d 'With several hosts (classic model): idle connections a multiplexer keeps per parent hop' -r
 complete -c stackctl -n "__fish_stackctl_using_subcommand exec" -s i -l inventory -d 'Inventory source: a file, a directory, an executable script, or a host list `a,b,` (repeatable; default from ANSIBLE_INVENTORY, ansible.cfg `inventory`, /etc/ansible/hosts)' -r -F
 complete -c stackctl -n "__fish_stackctl_using_subcommand exec" -s e -l extra-vars -d 'Extra variables: `key=value` words, JSON/YAML text, or `@FILE` (repeatable, later wins)' -r
 complete -c stackctl -n "__fish_stackctl_using_subcommand exec" -s u -l user -d 'Connect as this user (host variables win, as in Ansible)' -r
@@ -235,6 +238,7 @@ complete -c stackctl -n "__fish_stackctl_using_subcommand exec" -s l -l limit -d
 complete -c stackctl -n "__fish_stackctl_using_subcommand exec" -l dry-run -d 'Print the plan (ssh connections with their options, each hop\'s wrapper and the exact command string; passwords as ********) and exit'
 complete -c stackctl -n "__fish_stackctl_using_subcommand exec" -s t -l tty -d 'Give the command a terminal (local plans only for now)'
 complete -c stackctl -n "__fish_stackctl_using_subcommand exec" -l gather -d 'With several hosts: fold hosts with identical output and status into one block headed by a compact host list (`web[01-03,07]`), printed when all are done'
+complete -c stackctl -n "__fish_stackctl_using_subcommand exec" -l mux-per-cpu -d 'With several hosts (classic model): one multiplexer per CPU'
 complete -c stackctl -n "__fish_stackctl_using_subcommand exec" -s b -l become -d 'Run operations with become'
 complete -c stackctl -n "__fish_stackctl_using_subcommand exec" -s k -l ask-pass -d 'Ask for the connection password (terminal only)'
 complete -c stackctl -n "__fish_stackctl_using_subcommand exec" -s K -l ask-become-pass -d 'Ask for the become password (terminal only)'

@@ -194,6 +194,9 @@ pub enum Command {
     /// frames on stdin, results leave on stdout)
     #[command(name = "__worker", hide = true)]
     Worker,
+    /// A multiplexer process of `exec` on several hosts (started by stackctl itself)
+    #[command(name = "__mux", hide = true)]
+    Mux(MuxArgs),
 }
 
 #[derive(Debug, Args)]
@@ -383,6 +386,21 @@ pub struct ExecArgs {
         default_value_t = WorkerModelArg::Classic
     )]
     pub worker_model: WorkerModelArg,
+    /// With several hosts (classic model): multiplexer processes that establish the ssh
+    /// connections; a host goes to the one chosen by a stable hash of its via chain, so all
+    /// targets behind one bastion meet in one (default 1; STACKCTL_CPU_COUNT=N sets N)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub muxes: Option<u32>,
+    /// With several hosts (classic model): one multiplexer per CPU
+    #[arg(long, conflicts_with = "muxes")]
+    pub mux_per_cpu: bool,
+    /// With several hosts (classic model): at most N ssh handshakes in flight per hop address
+    /// (stock sshd drops connections beyond MaxStartups 10); kex/reset errors are retried
+    #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_startups: u32,
+    /// With several hosts (classic model): idle connections a multiplexer keeps per parent hop
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    pub max_idle: u32,
     /// The command (after `--`): several words are quoted one by one; a single word is a shell
     /// snippet
     #[arg(
@@ -455,6 +473,16 @@ pub enum GenerateWhat {
     Completions,
     /// Man pages: stackctl.1, one page per subcommand, stackctl-variables.7
     Man,
+}
+
+#[derive(Debug, Args)]
+pub struct MuxArgs {
+    pub index: usize,
+    pub dir: PathBuf,
+    #[arg(long, default_value_t = 8)]
+    pub max_startups: usize,
+    #[arg(long, default_value_t = 20)]
+    pub max_idle: usize,
 }
 
 #[derive(Debug, Args)]

@@ -399,13 +399,18 @@ fn ps() -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
-fn pid_of(args_prefix: &str) -> Option<i32> {
-    ps().lines().find_map(|l| {
+/// The child of `parent` whose args start with `args_prefix` (other tests run in parallel).
+fn pid_of(parent: u32, args_prefix: &str) -> Option<i32> {
+    let o = Command::new("ps")
+        .args(["-eo", "pid,ppid,args"])
+        .output()
+        .expect("ps");
+    String::from_utf8_lossy(&o.stdout).lines().find_map(|l| {
         let mut f = l.split_whitespace();
         let pid = f.next()?.parse().ok()?;
-        let _comm = f.next()?;
+        let ppid: u32 = f.next()?.parse().ok()?;
         let args: Vec<&str> = f.collect();
-        args.join(" ").starts_with(args_prefix).then_some(pid)
+        (ppid == parent && args.join(" ").starts_with(args_prefix)).then_some(pid)
     })
 }
 
@@ -418,7 +423,7 @@ fn workers_are_titled_per_host_in_ps_args_and_comm() {
         .spawn()
         .expect("spawn");
     let deadline = Instant::now() + Duration::from_secs(20);
-    while pid_of("stackctl: worker:web02").is_none() && Instant::now() < deadline {
+    while pid_of(child.id(), "stackctl: worker:web02").is_none() && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(50));
     }
     let table = ps();
@@ -454,7 +459,7 @@ fn a_sigkilled_worker_fails_its_host_and_the_run_completes() {
     let deadline = Instant::now() + Duration::from_secs(20);
     let mut victim = None;
     while victim.is_none() && Instant::now() < deadline {
-        victim = pid_of("stackctl: worker:web02");
+        victim = pid_of(child.id(), "stackctl: worker:web02");
         std::thread::sleep(Duration::from_millis(20));
     }
     let victim = victim.expect("worker for web02");

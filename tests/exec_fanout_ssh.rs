@@ -88,19 +88,21 @@ impl Drop for Fleet {
 
 #[test]
 fn many_targets_behind_a_stock_bastion_share_one_bastion_connection() {
-    // 24 worker processes (classic), and one process (inline).
-    for model in ["classic", "inline"] {
-        one_bastion_connection(model);
+    // 24 worker processes (classic) with one and two multiplexers, and one process (inline).
+    for (model, muxes) in [("classic", "1"), ("classic", "2"), ("inline", "1")] {
+        one_bastion_connection(model, muxes);
     }
 }
 
-fn one_bastion_connection(model: &str) {
+fn one_bastion_connection(model: &str, muxes: &str) {
     let fleet = Fleet::start();
     let (code, out, err) = fleet.stackctl(&[
         "exec",
         "app",
         "--worker-model",
         model,
+        "--muxes",
+        muxes,
         "--format",
         "json",
         "--",
@@ -159,4 +161,58 @@ fn a_dead_bastion_makes_every_host_unreachable_naming_hop_0() {
         "{out}"
     );
     assert!(head.contains("Connection refused"), "{head}");
+}
+
+fn ps_args() -> String {
+    let o = Command::new("ps")
+        .args(["-eo", "pid,ppid,args"])
+        .output()
+        .expect("ps");
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+#[test]
+fn multiplexers_are_titled_and_gone_after_the_run() {
+    let fleet = Fleet::start();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_stackctl"))
+        .env("STACKCTL_CONTROL_DIR", fleet.lab.path().join("ctl"))
+        .env("HOME", fleet.lab.path())
+        .current_dir(fleet.lab.path())
+        .arg("-i")
+        .arg(&fleet.inv)
+        .args(["exec", "app", "--muxes", "2", "--", "sleep 2"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let me = child.id().to_string();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let mine = |table: &str, title: &str| {
+        table.lines().any(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            f.get(1) == Some(&me.as_str()) && l.contains(title)
+        })
+    };
+    let mut table = ps_args();
+    let all = |t: &str| {
+        ["stackctl: mux:0", "stackctl: mux:1", "stackctl: worker:app"]
+            .iter()
+            .all(|title| mine(t, title))
+    };
+    while !all(&table) && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+        table = ps_args();
+    }
+    assert!(mine(&table, "stackctl: mux:0"), "{table}");
+    assert!(mine(&table, "stackctl: mux:1"), "{table}");
+    assert!(mine(&table, "stackctl: worker:app"), "{table}");
+    assert_eq!(child.wait().expect("wait").code(), Some(0));
+    let after = ps_args();
+    assert!(
+        !after
+            .lines()
+            .any(|l| l.split_whitespace().nth(1) == Some(&me)),
+        "children left:\n{after}"
+    );
 }

@@ -98,7 +98,9 @@ pub fn run(session: &Session, names: Vec<String>, args: &ExecArgs) -> Result<i32
     }
     let opts = RunOptions {
         forks: forks(args, session),
-        muxes: 1,
+        muxes: muxes(args),
+        max_startups: args.max_startups as usize,
+        max_idle: args.max_idle as usize,
         command_timeout: args.command_timeout.map(Duration::from_secs),
     };
     let mut model: Box<dyn WorkerModel> = match args.worker_model {
@@ -155,4 +157,21 @@ fn forks(args: &ExecArgs, session: &Session) -> usize {
         .and_then(|(v, _)| v.trim().parse::<usize>().ok())
         .filter(|n| *n > 0)
         .unwrap_or(DEFAULT_FORKS)
+}
+
+/// `--muxes N`, else one per CPU with `--mux-per-cpu`, else `STACKCTL_CPU_COUNT`, else 1.
+fn muxes(args: &ExecArgs) -> usize {
+    if let Some(n) = args.muxes {
+        return n as usize;
+    }
+    let cpus = std::env::var("STACKCTL_CPU_COUNT")
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .filter(|n| *n > 0);
+    if args.mux_per_cpu {
+        return cpus.unwrap_or_else(|| {
+            std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+        });
+    }
+    cpus.unwrap_or(1)
 }

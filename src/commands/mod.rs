@@ -28,5 +28,14 @@ pub fn run(cli: &Cli) -> anyhow::Result<i32> {
         Command::SshConfig(a) => ssh_config::run(&cli.global, a),
         Command::Generate(a) => crate::generate::run(a),
         Command::Worker => crate::workers::worker::main(),
+        Command::Mux(a) => crate::workers::mux::main(
+            a.index,
+            &a.dir,
+            crate::workers::conn::ConnOptions {
+                max_startups: a.max_startups,
+                max_idle: a.max_idle,
+                ..Default::default()
+            },
+        ),
     }
 }

@@ -34,6 +34,9 @@ pub struct ClassicWorkerModel {
     pub opts: RunOptions,
     /// Worker process ids alive now (for interrupt handling).
     pids: Arc<Mutex<Vec<u32>>>,
+    /// Multiplexer processes (their stdin closing ends them) and the run directory.
+    muxes: Vec<std::process::Child>,
+    run_dir: Option<std::path::PathBuf>,
 }
 
 impl ClassicWorkerModel {
@@ -41,13 +44,53 @@ impl ClassicWorkerModel {
         ClassicWorkerModel {
             opts,
             pids: Arc::new(Mutex::new(Vec::new())),
+            muxes: Vec::new(),
+            run_dir: None,
         }
     }
 
-    /// Sends SIGTERM to every live worker.
+    /// Starts the multiplexers in a private run directory; returns their sockets.
+    fn start_muxes(&mut self) -> std::io::Result<Vec<std::path::PathBuf>> {
+        use std::os::unix::fs::DirBuilderExt;
+        let dir = std::env::temp_dir().join(format!(
+            "stackctl-run-{}-{}",
+            std::process::id(),
+            crate::plan::nonce()
+        ));
+        std::fs::DirBuilder::new().mode(0o700).create(&dir)?;
+        self.run_dir = Some(dir.clone());
+        let mut socks = Vec::new();
+        for i in 0..self.opts.muxes.max(1) {
+            let mut cmd = std::process::Command::new(self_exe()?);
+            cmd.arg0(format!("{:<40}", format!("stackctl: mux:{i}")))
+                .arg("__mux")
+                .arg(i.to_string())
+                .arg(&dir)
+                .arg("--max-startups")
+                .arg(self.opts.max_startups.to_string())
+                .arg("--max-idle")
+                .arg(self.opts.max_idle.to_string())
+                .stdin(Stdio::piped())
+                .stdout(Stdio::null())
+                .stderr(Stdio::inherit());
+            death_signal(&mut cmd);
+            self.muxes.push(cmd.spawn()?);
+            socks.push(super::mux::socket(&dir, i));
+        }
+        // Ready when every socket exists (a mux binds before anything else).
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while !socks.iter().all(|s| s.exists()) && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        Ok(socks)
+    }
+
+    /// Sends SIGTERM to every live worker and multiplexer.
     pub fn terminate(&self) {
-        for pid in self.pids.lock().unwrap_or_else(|p| p.into_inner()).iter() {
-            if let Ok(pid) = i32::try_from(*pid) {
+        let muxes = self.muxes.iter().map(|m| m.id());
+        let workers = self.pids.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        for pid in workers.into_iter().chain(muxes) {
+            if let Ok(pid) = i32::try_from(pid) {
                 let _ = nix::sys::signal::kill(
                     nix::unistd::Pid::from_raw(pid),
                     nix::sys::signal::Signal::SIGTERM,
@@ -62,18 +105,16 @@ impl ClassicWorkerModel {
     }
 }
 
-fn spawn_worker() -> std::io::Result<tokio::process::Child> {
-    let exe = if std::path::Path::new("/proc/self/exe").exists() {
-        std::path::PathBuf::from("/proc/self/exe")
+fn self_exe() -> std::io::Result<std::path::PathBuf> {
+    if std::path::Path::new("/proc/self/exe").exists() {
+        Ok(std::path::PathBuf::from("/proc/self/exe"))
     } else {
-        std::env::current_exe()?
-    };
-    let mut cmd = std::process::Command::new(exe);
-    cmd.arg0(worker_arg0())
-        .arg("__worker")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit());
+        std::env::current_exe()
+    }
+}
+
+/// SIGTERM when the spawning thread (our main thread) ends.
+fn death_signal(cmd: &mut std::process::Command) {
     // SAFETY: prctl(PR_SET_PDEATHSIG) is async-signal-safe and touches no memory.
     unsafe {
         cmd.pre_exec(|| {
@@ -81,6 +122,16 @@ fn spawn_worker() -> std::io::Result<tokio::process::Child> {
             Ok(())
         });
     }
+}
+
+fn spawn_worker() -> std::io::Result<tokio::process::Child> {
+    let mut cmd = std::process::Command::new(self_exe()?);
+    cmd.arg0(worker_arg0())
+        .arg("__worker")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit());
+    death_signal(&mut cmd);
     let mut cmd = tokio::process::Command::from(cmd);
     cmd.kill_on_drop(false);
     cmd.spawn()
@@ -107,6 +158,20 @@ impl WorkerModel for ClassicWorkerModel {
         tasks: Vec<Task>,
         sink: UnboundedSender<Event>,
     ) -> Pin<Box<dyn std::future::Future<Output = ()>>> {
+        let mut tasks = tasks;
+        if tasks.iter().any(|t| !t.plan.masters.is_empty()) {
+            match self.start_muxes() {
+                Ok(socks) => {
+                    for t in &mut tasks {
+                        let b = self.binding(t);
+                        t.mux = socks.get(b.mux).cloned();
+                    }
+                }
+                Err(e) => eprintln!(
+                    "stackctl: warning: cannot start multiplexers ({e}); workers connect themselves"
+                ),
+            }
+        }
         let slots = self.opts.forks.max(1).min(tasks.len());
         let timeout = self.opts.command_timeout;
         let queue = Arc::new(Mutex::new(VecDeque::from(tasks)));
@@ -125,7 +190,16 @@ impl WorkerModel for ClassicWorkerModel {
         true
     }
 
-    fn on_complete(&mut self) {}
+    fn on_complete(&mut self) {
+        // Closing a mux's stdin ends it.
+        for mut m in self.muxes.drain(..) {
+            drop(m.stdin.take());
+            let _ = m.wait();
+        }
+        if let Some(dir) = self.run_dir.take() {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
 }
 
 fn next(queue: &Mutex<VecDeque<Task>>) -> Option<Task> {

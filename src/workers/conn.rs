@@ -100,7 +100,7 @@ impl HopSpec {
 }
 
 /// A hop that cannot be reached: which one, and why.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, serde::Serialize, serde::Deserialize)]
 #[error("hop {index} ({method} on {inventory_host}): {message}")]
 pub struct Unreachable {
     pub index: usize,

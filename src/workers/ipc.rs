@@ -130,6 +130,47 @@ pub async fn read<R: AsyncRead + Unpin>(r: &mut R) -> std::io::Result<Option<Fra
     decode(&body).map(Some)
 }
 
+/// Writes one JSON message as a frame (kind `J`).
+pub async fn write_json<W: AsyncWrite + Unpin, T: serde::Serialize>(
+    w: &mut W,
+    msg: &T,
+) -> std::io::Result<()> {
+    let mut body = vec![b'J'];
+    serde_json::to_writer(&mut body, msg)?;
+    let len = u32::try_from(body.len()).map_err(|_| std::io::Error::other("frame too large"))?;
+    w.write_all(&len.to_be_bytes()).await?;
+    w.write_all(&body).await?;
+    w.flush().await
+}
+
+/// Reads one JSON message frame; `None` at a clean end of stream.
+pub async fn read_json<R: AsyncRead + Unpin, T: serde::de::DeserializeOwned>(
+    r: &mut R,
+) -> std::io::Result<Option<T>> {
+    let mut len = [0u8; 4];
+    match r.read_exact(&mut len).await {
+        Ok(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return Ok(None),
+        Err(e) => return Err(e),
+    }
+    let len = u32::from_be_bytes(len) as usize;
+    if len > MAX_FRAME || len == 0 {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            "bad frame length",
+        ));
+    }
+    let mut body = vec![0u8; len];
+    r.read_exact(&mut body).await?;
+    if body[0] != b'J' {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            "not a JSON frame",
+        ));
+    }
+    Ok(Some(serde_json::from_slice(&body[1..])?))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,6 +7,7 @@ pub mod classic;
 pub mod conn;
 pub mod inline;
 pub mod ipc;
+pub mod mux;
 pub mod titles;
 pub mod worker;
 
@@ -25,6 +26,8 @@ pub struct Task {
     pub plan: Plan,
     /// Key of the via chain (the stack minus the target's own hops); `None` when there is none.
     pub via: Option<HopKey>,
+    /// The socket of the multiplexer that establishes this task's ssh masters (classic model).
+    pub mux: Option<std::path::PathBuf>,
 }
 
 impl Task {
@@ -34,6 +37,7 @@ impl Task {
             host: stack.target.clone(),
             plan,
             via: via_key(stack),
+            mux: None,
         }
     }
 }
@@ -125,8 +129,11 @@ pub enum Event {
 pub struct RunOptions {
     /// Tasks running at once (`-f/--forks`).
     pub forks: usize,
-    /// Multiplexers (`--muxes`); the inline model has one.
+    /// Multiplexers (`--muxes`); the inline model has none (its one process holds the pool).
     pub muxes: usize,
+    /// Handshakes in flight per endpoint, and idle connections per parent, in each mux.
+    pub max_startups: usize,
+    pub max_idle: usize,
     /// Per-command deadline (`--command-timeout`): the command is killed and the host failed.
     pub command_timeout: Option<Duration>,
 }

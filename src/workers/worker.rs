@@ -52,6 +52,35 @@ async fn serve() -> std::io::Result<()> {
         };
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
         let index = task.index;
+        // The mux establishes the masters; we hold its references while the command runs.
+        let mut lease = None;
+        if let Some(sock) = task.mux.as_deref()
+            && !task.plan.masters.is_empty()
+        {
+            let started = std::time::Instant::now();
+            match super::mux::get(sock, &task.plan.masters).await {
+                Ok(s) => lease = Some(s),
+                Err(e) => {
+                    let result = super::Finished {
+                        status: super::Status::Unreachable,
+                        rc: None,
+                        hop: Some(e.index),
+                        error: Some(e.to_string()),
+                        duration: started.elapsed(),
+                    };
+                    ipc::write(
+                        &mut output,
+                        &Frame::Done {
+                            task: index,
+                            result,
+                        },
+                    )
+                    .await?;
+                    titles::worker(None);
+                    continue;
+                }
+            }
+        }
         let result = {
             let run = super::inline::run_task(task, pool_ref, &tx, t.command_timeout);
             tokio::pin!(run);
@@ -66,6 +95,8 @@ async fn serve() -> std::io::Result<()> {
         while let Some(ev) = rx.recv().await {
             forward(&mut output, ev).await?;
         }
+        // Releases the mux's references on the chain.
+        drop(lease);
         ipc::write(
             &mut output,
             &Frame::Done {
