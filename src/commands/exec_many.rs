@@ -84,17 +84,21 @@ pub fn run(session: &Session, names: Vec<String>, args: &ExecArgs) -> Result<i32
         std::io::stdout().lock(),
         std::io::stderr().lock(),
     );
+    let mut progress = Progress::new(names.len());
     for (index, e) in early {
-        printer.event(Event::Done {
-            task: index,
-            result: Finished {
-                status: Status::Unreachable,
-                rc: None,
-                hop: None,
-                error: Some(e),
-                duration: Duration::ZERO,
+        progress.show(
+            &mut printer,
+            Event::Done {
+                task: index,
+                result: Finished {
+                    status: Status::Unreachable,
+                    rc: None,
+                    hop: None,
+                    error: Some(e),
+                    duration: Duration::ZERO,
+                },
             },
-        });
+        );
     }
     let opts = RunOptions {
         forks: forks(args, session),
@@ -121,13 +125,14 @@ pub fn run(session: &Session, names: Vec<String>, args: &ExecArgs) -> Result<i32
             tokio::select! {
                 _ = &mut run, if running => running = false,
                 ev = rx.recv() => match ev {
-                    Some(ev) => printer.event(ev),
+                    Some(ev) => progress.show(&mut printer, ev),
                     None => return Ok::<_, std::io::Error>(false),
                 },
                 _ = tokio::signal::ctrl_c() => break,
                 _ = term.recv() => break,
             }
         }
+        progress.clear();
         // Interrupted: end every task, and give the workers a moment to kill their commands.
         if model.interrupt() && running {
             let _ = tokio::time::timeout(Duration::from_secs(10), run).await;
@@ -142,8 +147,64 @@ pub fn run(session: &Session, names: Vec<String>, args: &ExecArgs) -> Result<i32
         eprintln!("stackctl: interrupted");
         return Ok(99);
     }
+    progress.clear();
     printer.fail_unfinished("the worker running this host ended without a result");
     Ok(printer.finish())
+}
+
+/// The progress bar on stderr (hosts done / total, failures), only when stderr is a terminal.
+struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+    failures: usize,
+}
+
+impl Progress {
+    fn new(total: usize) -> Progress {
+        use std::io::IsTerminal;
+        let bar = std::io::stderr().is_terminal().then(|| {
+            let bar = indicatif::ProgressBar::with_draw_target(
+                Some(total as u64),
+                indicatif::ProgressDrawTarget::stderr(),
+            );
+            if let Ok(style) =
+                indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} hosts {msg}")
+            {
+                bar.set_style(style);
+            }
+            bar
+        });
+        Progress { bar, failures: 0 }
+    }
+
+    /// Prints an event (with the bar out of the way) and counts finished hosts.
+    fn show<O: std::io::Write, E: std::io::Write>(
+        &mut self,
+        printer: &mut Printer<O, E>,
+        ev: Event,
+    ) {
+        let Some(bar) = &self.bar else {
+            printer.event(ev);
+            return;
+        };
+        let done = match &ev {
+            Event::Done { result, .. } => Some(result.status != Status::Ok),
+            Event::Output { .. } => None,
+        };
+        bar.suspend(|| printer.event(ev));
+        if let Some(failed) = done {
+            if failed {
+                self.failures += 1;
+                bar.set_message(format!("({} failed)", self.failures));
+            }
+            bar.inc(1);
+        }
+    }
+
+    fn clear(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
 }
 
 /// `-f`, else ANSIBLE_FORKS / ansible.cfg `forks`, else 32.
