@@ -216,3 +216,70 @@ fn multiplexers_are_titled_and_gone_after_the_run() {
         "children left:\n{after}"
     );
 }
+
+#[test]
+fn sigint_ends_workers_and_muxes_and_exits_99() {
+    let fleet = Fleet::start();
+    // Unique to this run: other tests (and runs) may sleep too.
+    let marker = format!("45.{}", std::process::id());
+    let child = Command::new(env!("CARGO_BIN_EXE_stackctl"))
+        .env("STACKCTL_CONTROL_DIR", fleet.lab.path().join("ctl"))
+        .env("HOME", fleet.lab.path())
+        .current_dir(fleet.lab.path())
+        .arg("-i")
+        .arg(&fleet.inv)
+        .args([
+            "exec",
+            "app",
+            "--muxes",
+            "2",
+            "--",
+            &format!("sleep {marker}"),
+        ])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let me = child.id().to_string();
+    let sleeping = || {
+        ps_args()
+            .lines()
+            .filter(|l| {
+                l.split_whitespace().skip(2).collect::<Vec<_>>() == ["sleep", marker.as_str()]
+            })
+            .count()
+    };
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while sleeping() < TARGETS && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(sleeping(), TARGETS, "every target runs the command");
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(child.id() as i32),
+        nix::sys::signal::Signal::SIGINT,
+    )
+    .expect("kill");
+    let o = child.wait_with_output().expect("wait");
+    assert_eq!(o.status.code(), Some(99));
+    // Workers and muxes are gone (the masters persist, as asked: they are not our children).
+    let table = ps_args();
+    assert!(
+        !table
+            .lines()
+            .any(|l| l.split_whitespace().nth(1) == Some(me.as_str())),
+        "children left:\n{table}"
+    );
+    // The remote commands are not signalled (no pty, as with plain ssh): end them here.
+    for l in table.lines() {
+        let f: Vec<&str> = l.split_whitespace().collect();
+        if f.get(2..) == Some(&["sleep", marker.as_str()][..])
+            && let Some(pid) = f.first().and_then(|p| p.parse::<i32>().ok())
+        {
+            let _ = nix::sys::signal::kill(
+                nix::unistd::Pid::from_raw(pid),
+                nix::sys::signal::Signal::SIGKILL,
+            );
+        }
+    }
+}
