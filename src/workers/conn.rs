@@ -46,16 +46,6 @@ impl HopSpec {
                 .unwrap_or_default();
             format!("{}:{port}", kw("hostname").unwrap_or_default())
         });
-        let connect_timeout = hop
-            .kwargs
-            .get("connect_timeout")
-            .and_then(|v| {
-                format!("{v:?}")
-                    .trim_matches(|c: char| !c.is_ascii_digit())
-                    .parse()
-                    .ok()
-            })
-            .map(Duration::from_secs);
         HopSpec {
             index,
             method: hop.method.clone(),
@@ -66,7 +56,8 @@ impl HopSpec {
                 .iter()
                 .map(|(k, v)| (k.clone(), format!("{v:?}")))
                 .collect(),
-            connect_timeout,
+            // Establishment timeouts of ssh hops are the transport's (ConnectTimeout + margin).
+            connect_timeout: None,
         }
     }
 

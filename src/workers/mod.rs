@@ -165,6 +165,55 @@ pub trait WorkerModel {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::stack::{Builder, Hop, HopKind};
+    use crate::value::{Map, Value};
+
+    fn ssh(host: &str, addr: &str) -> Hop {
+        let mut kwargs = Map::new();
+        kwargs.insert("hostname".into(), Value::str(addr));
+        Hop {
+            method: "ssh".into(),
+            kwargs,
+            enable_lru: false,
+            inventory_host: host.into(),
+            kind: HopKind::Login,
+            builder: Builder::Ssh,
+        }
+    }
+
+    fn stack(target: &str, hops: Vec<Hop>) -> Stack {
+        Stack {
+            target: target.into(),
+            hops,
+            configs: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn targets_behind_one_bastion_share_a_via_key_and_so_a_mux() {
+        let a = stack("a", vec![ssh("bastion", "10.0.0.1"), ssh("a", "10.1.0.1")]);
+        let b = stack("b", vec![ssh("bastion", "10.0.0.1"), ssh("b", "10.1.0.2")]);
+        let c = stack("c", vec![ssh("bastion2", "10.0.0.2"), ssh("c", "10.1.0.3")]);
+        let direct = stack("d", vec![ssh("d", "10.1.0.4")]);
+        assert_eq!(via_key(&a), via_key(&b));
+        assert!(via_key(&a).is_some());
+        assert_ne!(via_key(&a), via_key(&c));
+        assert_eq!(via_key(&direct), None);
+        for muxes in 1..8 {
+            assert_eq!(
+                affinity(via_key(&a).as_ref(), muxes),
+                affinity(via_key(&b).as_ref(), muxes)
+            );
+        }
+        // The target's own become hop is not part of the via chain.
+        let mut sudo = ssh("a", "10.1.0.1");
+        sudo.method = "sudo".into();
+        let a2 = stack(
+            "a",
+            vec![ssh("bastion", "10.0.0.1"), ssh("a", "10.1.0.1"), sudo],
+        );
+        assert_eq!(via_key(&a2), via_key(&a));
+    }
 
     #[test]
     fn affinity_is_stable_and_in_range() {
