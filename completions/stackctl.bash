@@ -720,7 +720,7 @@ _stackctl() {
             return 0
             ;;
         stackctl__subcmd__exec)
-            opts="-t -f -i -e -u -b -c -T -k -K -J -v -l -h --dry-run --tty --ssh-chain --forks --gather --format --outdir --command-timeout --worker-model --muxes --mux-per-cpu --max-startups --max-idle --inventory --extra-vars --user --become --become-method --become-user --connection --key-file --private-key --timeout --ssh-common-args --ssh-extra-args --ask-pass --ask-become-pass --conn-pass-file --connection-password-file --become-pass-file --become-password-file --vault-pass-file --vault-password-file --vault-id --ask-vault-password --ask-vault-pass --playbook-dir --verbose --color --limit --help"
+            opts="-t -f -i -e -u -b -c -T -k -K -J -v -l -h --dry-run --tty --ssh-chain --forks --gather --format --outdir --command-timeout --persist --worker-model --muxes --mux-per-cpu --max-startups --max-idle --inventory --extra-vars --user --become --become-method --become-user --connection --key-file --private-key --timeout --ssh-common-args --ssh-extra-args --ask-pass --ask-become-pass --conn-pass-file --connection-password-file --become-pass-file --become-password-file --vault-pass-file --vault-password-file --vault-id --ask-vault-password --ask-vault-pass --playbook-dir --verbose --color --limit --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -750,6 +750,10 @@ _stackctl() {
                     return 0
                     ;;
                 --command-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --persist)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -211,6 +211,7 @@ complete -c stackctl -n "__fish_stackctl_using_subcommand exec" -l format -d 'Wi
 json\t'One JSON object per host per line'"
 complete -c stackctl -n "__fish_stackctl_using_subcommand exec" -l outdir -d 'With several hosts: also write each host\'s output to DIR/HOST.out, DIR/HOST.err and its exit status to DIR/HOST.rc (255 when a hop failed)' -r -f -a "(__fish_complete_directories)"
 complete -c stackctl -n "__fish_stackctl_using_subcommand exec" -l command-timeout -d 'With several hosts: kill a host\'s command after SECONDS and report it failed (-T is the connection timeout per hop)' -r
+complete -c stackctl -n "__fish_stackctl_using_subcommand exec" -l persist -d 'With several hosts: how long ssh masters stay up after their last use, for the next run (default 60; 0 ends the masters this run started when it finishes)' -r
 complete -c stackctl -n "__fish_stackctl_using_subcommand exec" -l worker-model -d 'With several hosts: `classic` runs hosts in --forks worker processes (titled `stackctl: worker:HOST` in ps); `inline` runs them all in this process (debugging)' -r -f -a "classic\t'Worker processes, each running one host at a time'
 inline\t'Every host in this process'"
 complete -c stackctl -n "__fish_stackctl_using_subcommand exec" -l muxes -d 'With several hosts (classic model): multiplexer processes that establish the ssh connections; a host goes to the one chosen by a stable hash of its via chain, so all targets behind one bastion meet in one (default 1; STACKCTL_CPU_COUNT=N sets N)' -r

@@ -376,6 +376,10 @@ pub struct ExecArgs {
     /// the connection timeout per hop)
     #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..))]
     pub command_timeout: Option<u64>,
+    /// With several hosts: how long ssh masters stay up after their last use, for the next run
+    /// (default 60; 0 ends the masters this run started when it finishes)
+    #[arg(long, value_name = "SECONDS")]
+    pub persist: Option<u64>,
     /// With several hosts: `classic` runs hosts in --forks worker processes (titled
     /// `stackctl: worker:HOST` in ps); `inline` runs them all in this process (debugging)
     #[arg(
@@ -483,6 +487,8 @@ pub struct MuxArgs {
     pub max_startups: usize,
     #[arg(long, default_value_t = 20)]
     pub max_idle: usize,
+    #[arg(long, default_value_t = 60)]
+    pub persist: u64,
 }
 
 #[derive(Debug, Args)]

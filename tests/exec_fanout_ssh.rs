@@ -283,3 +283,31 @@ fn sigint_ends_workers_and_muxes_and_exits_99() {
         }
     }
 }
+
+#[test]
+fn persist_zero_ends_the_runs_masters() {
+    for model in ["classic", "inline"] {
+        let fleet = Fleet::start();
+        let (code, _, err) = fleet.stackctl(&[
+            "exec",
+            "app",
+            "--worker-model",
+            model,
+            "--persist",
+            "0",
+            "--",
+            "true",
+        ]);
+        assert_eq!(code, Some(0), "{model}: {err}");
+        // `close` lists the masters it ends: none are left.
+        let (code, out, _) = fleet.stackctl(&["close"]);
+        assert_eq!(code, Some(0));
+        assert_eq!(out, "", "{model}: masters left after --persist 0");
+    }
+    // By default they stay for the next run: 1 bastion + 24 targets.
+    let fleet = Fleet::start();
+    let (code, _, err) = fleet.stackctl(&["exec", "app", "--", "true"]);
+    assert_eq!(code, Some(0), "{err}");
+    let (_, out, _) = fleet.stackctl(&["close"]);
+    assert_eq!(out.lines().count(), TARGETS + 1, "{out}");
+}

@@ -106,6 +106,7 @@ pub fn run(session: &Session, names: Vec<String>, args: &ExecArgs) -> Result<i32
         max_startups: args.max_startups as usize,
         max_idle: args.max_idle as usize,
         command_timeout: args.command_timeout.map(Duration::from_secs),
+        persist: Duration::from_secs(args.persist.unwrap_or(60)),
     };
     let mut model: Box<dyn WorkerModel> = match args.worker_model {
         WorkerModelArg::Classic => Box::new(ClassicWorkerModel::new(opts)),

@@ -36,6 +36,7 @@ pub fn run(cli: &Cli) -> anyhow::Result<i32> {
                 max_idle: a.max_idle,
                 ..Default::default()
             },
+            std::time::Duration::from_secs(a.persist),
         ),
     }
 }

@@ -70,6 +70,8 @@ impl ClassicWorkerModel {
                 .arg(self.opts.max_startups.to_string())
                 .arg("--max-idle")
                 .arg(self.opts.max_idle.to_string())
+                .arg("--persist")
+                .arg(self.opts.persist.as_secs().to_string())
                 .stdin(Stdio::piped())
                 .stdout(Stdio::null())
                 .stderr(Stdio::inherit());
@@ -174,12 +176,19 @@ impl WorkerModel for ClassicWorkerModel {
         }
         let slots = self.opts.forks.max(1).min(tasks.len());
         let timeout = self.opts.command_timeout;
+        let persist = self.opts.persist;
         let queue = Arc::new(Mutex::new(VecDeque::from(tasks)));
         let pids = self.pids.clone();
         Box::pin(async move {
             let mut set = tokio::task::JoinSet::new();
             for _ in 0..slots {
-                set.spawn(slot(queue.clone(), sink.clone(), pids.clone(), timeout));
+                set.spawn(slot(
+                    queue.clone(),
+                    sink.clone(),
+                    pids.clone(),
+                    timeout,
+                    persist,
+                ));
             }
             while set.join_next().await.is_some() {}
         })
@@ -222,6 +231,7 @@ async fn slot(
     sink: UnboundedSender<Event>,
     pids: Arc<Mutex<Vec<u32>>>,
     timeout: Option<Duration>,
+    persist: Duration,
 ) {
     let mut pending = next(&queue);
     while let Some(task) = pending.take() {
@@ -257,6 +267,7 @@ async fn slot(
             let frame = Frame::Task(Box::new(TaskFrame {
                 task,
                 command_timeout: timeout,
+                persist,
             }));
             let mut done = false;
             let wrote = match stdin.as_mut() {

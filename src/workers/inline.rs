@@ -41,7 +41,11 @@ impl WorkerModel for InlineWorkerModel {
         Box::pin(async move {
             let pool: Arc<Result<SshPool, String>> =
                 Arc::new(if tasks.iter().any(|t| !t.plan.masters.is_empty()) {
-                    SshPool::new(SshPoolOptions::default()).map_err(|e| e.to_string())
+                    SshPool::new(SshPoolOptions {
+                        persist: opts.persist,
+                        ..SshPoolOptions::default()
+                    })
+                    .map_err(|e| e.to_string())
                 } else {
                     Err("no ssh pool".into())
                 });

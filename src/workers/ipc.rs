@@ -14,6 +14,7 @@ const MAX_FRAME: usize = 64 << 20;
 pub struct TaskFrame {
     pub task: Task,
     pub command_timeout: Option<Duration>,
+    pub persist: Duration,
 }
 
 #[derive(Debug)]

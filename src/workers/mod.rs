@@ -136,6 +136,8 @@ pub struct RunOptions {
     pub max_idle: usize,
     /// Per-command deadline (`--command-timeout`): the command is killed and the host failed.
     pub command_timeout: Option<Duration>,
+    /// ssh masters' life after their last use (`--persist`; zero: end this run's at its end).
+    pub persist: Duration,
 }
 
 /// The lifecycle of a worker model (worker-model.md, "WorkerModel"): start its processes, bind

@@ -7,16 +7,22 @@
 //! its command on those masters (resuming their control sockets: no new login) and closing
 //! the connection releases the references (also when the worker dies).
 //!
-//! Masters are OpenSSH ControlMasters: the service closing an idle hop only forgets it; the
-//! master itself ends after `ControlPersist` (the transport's `persist`), or `stackctl close`.
-//! Each connection attempt uses a fresh [`SshPool`], so a failure is not cached.
+//! Masters are OpenSSH ControlMasters that outlive the run by `--persist` (their
+//! `ControlPersist`): the service forgets an idle hop after that linger and the master ends by
+//! itself. With `--persist 0` the service keeps hops until the run ends and then ends the
+//! masters this mux started, children first. Each connection attempt uses a fresh [`SshPool`],
+//! so a failure is not cached.
 
 use super::conn::{BoxFuture, ConnOptions, ConnService, Connector, HopSpec, Unreachable};
 use super::{ipc, titles};
 use crate::transport::SshTarget;
-use crate::transport::ssh::{SshPool, SshPoolOptions};
+use crate::transport::ssh::master::{self, MasterPaths};
+use crate::transport::ssh::{SshPool, SshPoolOptions, default_control_dir};
 use anyhow::{Context, Result};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 /// A worker's request.
 #[derive(Debug, serde::Serialize, serde::Deserialize)]
@@ -52,7 +58,13 @@ pub fn hop_of(t: &SshTarget) -> HopSpec {
     }
 }
 
-struct SshConnector;
+struct SshConnector {
+    persist: Duration,
+    /// Masters ended by `close` (persist 0), awaited before the mux exits.
+    closing: Arc<Mutex<Vec<tokio::task::JoinHandle<()>>>>,
+    /// Keys of the masters this mux launched (their socket did not exist before).
+    launched: Arc<Mutex<HashSet<String>>>,
+}
 
 impl Connector for SshConnector {
     /// The chain of masters up to this hop.
@@ -63,6 +75,8 @@ impl Connector for SshConnector {
         parent: Option<Vec<SshTarget>>,
         hop: HopSpec,
     ) -> BoxFuture<Result<Vec<SshTarget>, String>> {
+        let persist = self.persist;
+        let launched = self.launched.clone();
         Box::pin(async move {
             let target: SshTarget = hop
                 .kwargs
@@ -72,20 +86,47 @@ impl Connector for SshConnector {
                 .ok_or_else(|| "internal: hop without its ssh target".to_string())?;
             let mut chain = parent.unwrap_or_default();
             chain.push(target);
-            let pool = SshPool::new(SshPoolOptions::default()).map_err(|e| e.to_string())?;
+            let pool = SshPool::new(SshPoolOptions {
+                persist,
+                ..SshPoolOptions::default()
+            })
+            .map_err(|e| e.to_string())?;
+            let key = SshPool::keys(&chain).pop().unwrap_or_default();
+            let existed = MasterPaths::new(pool.control_dir(), &key).sock.exists();
             pool.session(&chain).await.map_err(|e| e.message)?;
+            if !existed {
+                lock(&launched).insert(key);
+            }
             Ok(chain)
         })
     }
 
-    fn close(&self, _conn: Vec<SshTarget>) {
-        // The master ends after ControlPersist; see the module doc.
+    fn close(&self, conn: Vec<SshTarget>) {
+        if !self.persist.is_zero() {
+            // The master ends after ControlPersist; see the module doc.
+            return;
+        }
+        let key = SshPool::keys(&conn).pop().unwrap_or_default();
+        if !lock(&self.launched).remove(&key) {
+            return;
+        }
+        let Some(last) = conn.last() else { return };
+        let ssh = last.ssh_path.clone();
+        let paths = MasterPaths::new(&default_control_dir(), &key);
+        lock(&self.closing).push(tokio::spawn(async move {
+            master::exit_master(&ssh, &paths.sock).await;
+            paths.remove();
+        }));
     }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 /// `stackctl __mux N DIR`: serves `DIR/mux-N.sock` until the top-level process closes our
 /// stdin (or dies: PDEATHSIG).
-pub fn main(index: usize, dir: &Path, opts: ConnOptions) -> Result<i32> {
+pub fn main(index: usize, dir: &Path, opts: ConnOptions, persist: Duration) -> Result<i32> {
     titles::set_args(&format!("stackctl: mux:{index}"));
     titles::set_comm(&format!("stackctl: mux:{index}"));
     let rt = tokio::runtime::Builder::new_current_thread()
@@ -97,7 +138,20 @@ pub fn main(index: usize, dir: &Path, opts: ConnOptions) -> Result<i32> {
         let _ = std::fs::remove_file(&path);
         let listener = tokio::net::UnixListener::bind(&path)
             .with_context(|| format!("cannot listen on {}", path.display()))?;
-        let service = ConnService::new(SshConnector, opts);
+        let closing = Arc::new(Mutex::new(Vec::new()));
+        let connector = SshConnector {
+            persist,
+            closing: closing.clone(),
+            launched: Arc::new(Mutex::new(HashSet::new())),
+        };
+        // With persist 0, hops stay until the run ends (see the module doc).
+        let linger = if persist.is_zero() {
+            Duration::from_secs(u64::from(u32::MAX))
+        } else {
+            persist
+        };
+        let service = ConnService::new(connector, ConnOptions { linger, ..opts });
+        let _reaper = (!persist.is_zero()).then(|| service.spawn_reaper());
         let mut stdin = tokio::io::stdin();
         let mut buf = [0u8; 64];
         loop {
@@ -115,6 +169,10 @@ pub fn main(index: usize, dir: &Path, opts: ConnOptions) -> Result<i32> {
             }
         }
         service.close_idle();
+        let ends: Vec<_> = lock(&closing).drain(..).collect();
+        for end in ends {
+            let _ = end.await;
+        }
         Ok::<_, anyhow::Error>(0)
     });
     let _ = std::fs::remove_file(&path);

@@ -43,7 +43,13 @@ async fn serve() -> std::io::Result<()> {
         let task = t.task;
         titles::worker(Some(&task.host));
         if pool.is_none() && !task.plan.masters.is_empty() {
-            pool = Some(SshPool::new(SshPoolOptions::default()).map_err(|e| e.to_string()));
+            pool = Some(
+                SshPool::new(SshPoolOptions {
+                    persist: t.persist,
+                    ..SshPoolOptions::default()
+                })
+                .map_err(|e| e.to_string()),
+            );
         }
         let pool_ref = match &pool {
             Some(Ok(p)) => Ok(p),
