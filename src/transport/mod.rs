@@ -83,25 +83,14 @@ pub async fn run_plan(plan: &crate::plan::Plan, user: stream::UserIo) -> stream:
     if plan.masters.is_empty() {
         return local::run(plan, user).await;
     }
-    let pool = match ssh::SshPool::new(ssh::SshPoolOptions::default()) {
-        Ok(p) => p,
-        Err(e) => {
-            let (index, host) = plan
-                .masters
-                .first()
-                .map(|m| (m.hop_index, m.inventory_host.clone()))
-                .unwrap_or_default();
-            return stream::Outcome::Hop(HopError {
-                index,
-                method: "ssh".into(),
-                inventory_host: host,
-                message: e.to_string(),
-            });
+    match ssh::SshPool::new(ssh::SshPoolOptions::default()) {
+        Ok(pool) => {
+            let outcome = remote::run(&pool, plan, user).await;
+            pool.finish().await;
+            outcome
         }
-    };
-    let outcome = remote::run(&pool, plan, user).await;
-    pool.finish().await;
-    outcome
+        Err(e) => run_plan_in(Err(&e.to_string()), plan, user).await,
+    }
 }
 
 /// Runs a plan with the masters of a run-wide pool (many hosts share their bastions' masters).

@@ -68,11 +68,7 @@ fn encode(frame: &Frame) -> std::io::Result<Vec<u8>> {
             )?;
         }
     }
-    let len = u32::try_from(body.len()).map_err(|_| std::io::Error::other("frame too large"))?;
-    let mut out = Vec::with_capacity(4 + body.len());
-    out.extend_from_slice(&len.to_be_bytes());
-    out.extend_from_slice(&body);
-    Ok(out)
+    Ok(body)
 }
 
 fn decode(body: &[u8]) -> std::io::Result<Frame> {
@@ -107,12 +103,21 @@ fn decode(body: &[u8]) -> std::io::Result<Frame> {
 
 /// Writes one frame and flushes.
 pub async fn write<W: AsyncWrite + Unpin>(w: &mut W, frame: &Frame) -> std::io::Result<()> {
-    w.write_all(&encode(frame)?).await?;
+    write_body(w, &encode(frame)?).await
+}
+
+/// Writes a length-prefixed body and flushes.
+async fn write_body<W: AsyncWrite + Unpin>(w: &mut W, body: &[u8]) -> std::io::Result<()> {
+    let len = u32::try_from(body.len()).map_err(|_| std::io::Error::other("frame too large"))?;
+    let mut out = Vec::with_capacity(4 + body.len());
+    out.extend_from_slice(&len.to_be_bytes());
+    out.extend_from_slice(body);
+    w.write_all(&out).await?;
     w.flush().await
 }
 
-/// Reads one frame; `None` at a clean end of stream.
-pub async fn read<R: AsyncRead + Unpin>(r: &mut R) -> std::io::Result<Option<Frame>> {
+/// Reads one frame's body; `None` at a clean end of stream.
+async fn read_body<R: AsyncRead + Unpin>(r: &mut R) -> std::io::Result<Option<Vec<u8>>> {
     let mut len = [0u8; 4];
     match r.read_exact(&mut len).await {
         Ok(_) => {}
@@ -128,7 +133,15 @@ pub async fn read<R: AsyncRead + Unpin>(r: &mut R) -> std::io::Result<Option<Fra
     }
     let mut body = vec![0u8; len];
     r.read_exact(&mut body).await?;
-    decode(&body).map(Some)
+    Ok(Some(body))
+}
+
+/// Reads one frame; `None` at a clean end of stream.
+pub async fn read<R: AsyncRead + Unpin>(r: &mut R) -> std::io::Result<Option<Frame>> {
+    match read_body(r).await? {
+        Some(body) => decode(&body).map(Some),
+        None => Ok(None),
+    }
 }
 
 /// Writes one JSON message as a frame (kind `J`).
@@ -138,38 +151,23 @@ pub async fn write_json<W: AsyncWrite + Unpin, T: serde::Serialize>(
 ) -> std::io::Result<()> {
     let mut body = vec![b'J'];
     serde_json::to_writer(&mut body, msg)?;
-    let len = u32::try_from(body.len()).map_err(|_| std::io::Error::other("frame too large"))?;
-    w.write_all(&len.to_be_bytes()).await?;
-    w.write_all(&body).await?;
-    w.flush().await
+    write_body(w, &body).await
 }
 
 /// Reads one JSON message frame; `None` at a clean end of stream.
 pub async fn read_json<R: AsyncRead + Unpin, T: serde::de::DeserializeOwned>(
     r: &mut R,
 ) -> std::io::Result<Option<T>> {
-    let mut len = [0u8; 4];
-    match r.read_exact(&mut len).await {
-        Ok(_) => {}
-        Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return Ok(None),
-        Err(e) => return Err(e),
-    }
-    let len = u32::from_be_bytes(len) as usize;
-    if len > MAX_FRAME || len == 0 {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::InvalidData,
-            "bad frame length",
-        ));
-    }
-    let mut body = vec![0u8; len];
-    r.read_exact(&mut body).await?;
-    if body[0] != b'J' {
-        return Err(std::io::Error::new(
+    let Some(body) = read_body(r).await? else {
+        return Ok(None);
+    };
+    match body.split_first() {
+        Some((b'J', json)) => Ok(Some(serde_json::from_slice(json)?)),
+        _ => Err(std::io::Error::new(
             std::io::ErrorKind::InvalidData,
             "not a JSON frame",
-        ));
+        )),
     }
-    Ok(Some(serde_json::from_slice(&body[1..])?))
 }
 
 #[cfg(test)]

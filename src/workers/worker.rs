@@ -59,58 +59,49 @@ async fn serve() -> std::io::Result<()> {
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
         let index = task.index;
         // The mux establishes the masters; we hold its references while the command runs.
-        let mut lease = None;
-        if let Some(sock) = task.mux.as_deref()
-            && !task.plan.masters.is_empty()
-        {
-            let started = std::time::Instant::now();
-            match super::mux::get(sock, &task.plan.masters).await {
-                Ok(s) => lease = Some(s),
-                Err(e) => {
-                    let result = super::Finished {
+        let lease = match (task.mux.as_deref(), task.plan.masters.is_empty()) {
+            (Some(sock), false) => {
+                let started = std::time::Instant::now();
+                super::mux::get(sock, &task.plan.masters)
+                    .await
+                    .map(Some)
+                    .map_err(|e| super::Finished {
                         status: super::Status::Unreachable,
                         rc: None,
                         hop: Some(e.index),
                         error: Some(e.to_string()),
                         duration: started.elapsed(),
-                    };
-                    ipc::write(
-                        &mut output,
-                        &Frame::Done {
-                            task: index,
-                            result,
-                        },
-                    )
-                    .await?;
-                    titles::worker(None);
-                    continue;
-                }
+                    })
             }
-        }
-        let result = {
-            let run = super::inline::run_task(task, pool_ref, &tx, t.command_timeout);
-            tokio::pin!(run);
-            loop {
-                tokio::select! {
-                    r = &mut run => break r,
-                    Some(ev) = rx.recv() => forward(&mut output, ev).await?,
-                }
+            _ => Ok(None),
+        };
+        let result = match lease {
+            Err(unreachable) => unreachable,
+            Ok(lease) => {
+                let result = {
+                    let run = super::inline::run_task(task, pool_ref, &tx, t.command_timeout);
+                    tokio::pin!(run);
+                    loop {
+                        tokio::select! {
+                            r = &mut run => break r,
+                            Some(ev) = rx.recv() => forward(&mut output, ev).await?,
+                        }
+                    }
+                };
+                // Releases the mux's references on the chain.
+                drop(lease);
+                result
             }
         };
         drop(tx);
         while let Some(ev) = rx.recv().await {
             forward(&mut output, ev).await?;
         }
-        // Releases the mux's references on the chain.
-        drop(lease);
-        ipc::write(
-            &mut output,
-            &Frame::Done {
-                task: index,
-                result,
-            },
-        )
-        .await?;
+        let done = Frame::Done {
+            task: index,
+            result,
+        };
+        ipc::write(&mut output, &done).await?;
         titles::worker(None);
     }
     if let Some(Ok(p)) = &pool {
