@@ -488,3 +488,30 @@ fn a_sigkilled_worker_fails_its_host_and_the_run_completes() {
         "{e}"
     );
 }
+
+#[test]
+fn sigint_with_queued_hosts_starts_no_new_worker() {
+    // One fork, four hosts: three are still queued when the signal comes.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let child = command(dir.path(), &["web", "-f", "1", "--", "sleep 46.25"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !running("^sleep 46.25$") && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let start = Instant::now();
+    let pid = nix::unistd::Pid::from_raw(child.id() as i32);
+    nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGINT).expect("kill");
+    let o = child.wait_with_output().expect("wait");
+    assert_eq!(o.status.code(), Some(99));
+    assert!(
+        start.elapsed() < Duration::from_secs(8),
+        "{:?}",
+        start.elapsed()
+    );
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(!running("^sleep 46.25$"), "a command outlived the run");
+}

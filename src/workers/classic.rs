@@ -34,6 +34,8 @@ pub struct ClassicWorkerModel {
     pub opts: RunOptions,
     /// Worker process ids alive now (for interrupt handling).
     pids: Arc<Mutex<Vec<u32>>>,
+    /// Tasks not started yet (emptied on interrupt, so no new worker starts).
+    queue: Arc<Mutex<VecDeque<Task>>>,
     /// Multiplexer processes (their stdin closing ends them) and the run directory.
     muxes: Vec<std::process::Child>,
     run_dir: Option<std::path::PathBuf>,
@@ -44,6 +46,7 @@ impl ClassicWorkerModel {
         ClassicWorkerModel {
             opts,
             pids: Arc::new(Mutex::new(Vec::new())),
+            queue: Arc::new(Mutex::new(VecDeque::new())),
             muxes: Vec::new(),
             run_dir: None,
         }
@@ -87,8 +90,9 @@ impl ClassicWorkerModel {
         Ok(socks)
     }
 
-    /// Sends SIGTERM to every live worker and multiplexer.
+    /// Drops the tasks not started yet and sends SIGTERM to every live worker and multiplexer.
     pub fn terminate(&self) {
+        self.queue.lock().unwrap_or_else(|p| p.into_inner()).clear();
         let muxes = self.muxes.iter().map(|m| m.id());
         let workers = self.pids.lock().unwrap_or_else(|p| p.into_inner()).clone();
         for pid in workers.into_iter().chain(muxes) {
@@ -177,7 +181,11 @@ impl WorkerModel for ClassicWorkerModel {
         let slots = self.opts.forks.max(1).min(tasks.len());
         let timeout = self.opts.command_timeout;
         let persist = self.opts.persist;
-        let queue = Arc::new(Mutex::new(VecDeque::from(tasks)));
+        let queue = self.queue.clone();
+        queue
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .extend(tasks);
         let pids = self.pids.clone();
         Box::pin(async move {
             let mut set = tokio::task::JoinSet::new();
