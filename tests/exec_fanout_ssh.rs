@@ -311,3 +311,55 @@ fn persist_zero_ends_the_runs_masters() {
     let (_, out, _) = fleet.stackctl(&["close"]);
     assert_eq!(out.lines().count(), TARGETS + 1, "{out}");
 }
+
+#[test]
+fn a_killed_multiplexer_is_reported_and_the_run_completes() {
+    let fleet = Fleet::start();
+    let child = Command::new(env!("CARGO_BIN_EXE_stackctl"))
+        .env("STACKCTL_CONTROL_DIR", fleet.lab.path().join("ctl"))
+        .env("HOME", fleet.lab.path())
+        .current_dir(fleet.lab.path())
+        .arg("-i")
+        .arg(&fleet.inv)
+        .args(["exec", "app", "-f", "2", "--", "sleep 0.5"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let me = child.id().to_string();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let mut mux = None;
+    while mux.is_none() && Instant::now() < deadline {
+        mux = ps_args().lines().find_map(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            (f.get(1) == Some(&me.as_str()) && l.contains("stackctl: mux:0"))
+                .then(|| f[0].parse::<i32>().ok())
+                .flatten()
+        });
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let mux = mux.expect("mux 0 in ps");
+    // Let a few hosts finish first.
+    std::thread::sleep(Duration::from_millis(1500));
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(mux),
+        nix::sys::signal::Signal::SIGKILL,
+    )
+    .expect("kill mux");
+    let o = child.wait_with_output().expect("wait");
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert_eq!(o.status.code(), Some(4), "{err}");
+    assert!(
+        err.contains(&format!(
+            "stackctl: multiplexer 0 (process {mux}) killed by signal 9\n"
+        )),
+        "{err}"
+    );
+    assert!(err.contains("is gone"), "{err}");
+    let summary = err.lines().last().unwrap_or_default();
+    assert!(
+        summary.starts_with(&format!("stackctl: {TARGETS} hosts: ")) && !summary.contains(" 0 ok"),
+        "{summary}"
+    );
+}

@@ -208,8 +208,16 @@ impl WorkerModel for ClassicWorkerModel {
     }
 
     fn on_complete(&mut self) {
-        // Closing a mux's stdin ends it.
-        for mut m in self.muxes.drain(..) {
+        // Closing a mux's stdin ends it; one that ended before is reported (its hosts were
+        // reported unreachable, naming the multiplexer, when they asked it for connections).
+        for (i, mut m) in self.muxes.drain(..).enumerate() {
+            if let Ok(Some(status)) = m.try_wait() {
+                let how = match status.signal() {
+                    Some(sig) => format!("killed by signal {sig}"),
+                    None => format!("exited with status {}", status.code().unwrap_or(-1)),
+                };
+                eprintln!("stackctl: multiplexer {i} (process {}) {how}", m.id());
+            }
             drop(m.stdin.take());
             let _ = m.wait();
         }

@@ -214,7 +214,7 @@ pub async fn get(sock: &Path, chain: &[SshTarget]) -> Result<tokio::net::UnixStr
     };
     let mut s = tokio::net::UnixStream::connect(sock)
         .await
-        .map_err(|e| fail(format!("multiplexer {}: {e}", sock.display())))?;
+        .map_err(|e| fail(format!("multiplexer {} is gone: {e}", sock.display())))?;
     ipc::write_json(&mut s, &Request::Get(chain.to_vec()))
         .await
         .map_err(|e| fail(format!("multiplexer: {e}")))?;
