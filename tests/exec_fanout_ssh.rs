@@ -173,14 +173,28 @@ fn ps_args() -> String {
 
 #[test]
 fn multiplexers_are_titled_and_gone_after_the_run() {
+    // `--muxes 2`, and STACKCTL_CPU_COUNT=2 with no option.
+    for by_env in [false, true] {
+        two_multiplexers(by_env);
+    }
+}
+
+fn two_multiplexers(by_env: bool) {
     let fleet = Fleet::start();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_stackctl"))
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_stackctl"));
+    if by_env {
+        cmd.env("STACKCTL_CPU_COUNT", "2");
+    }
+    let muxes: &[&str] = if by_env { &[] } else { &["--muxes", "2"] };
+    let mut child = cmd
         .env("STACKCTL_CONTROL_DIR", fleet.lab.path().join("ctl"))
         .env("HOME", fleet.lab.path())
         .current_dir(fleet.lab.path())
         .arg("-i")
         .arg(&fleet.inv)
-        .args(["exec", "app", "--muxes", "2", "--", "sleep 2"])
+        .args(["exec", "app"])
+        .args(muxes)
+        .args(["--", "sleep 2"])
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
