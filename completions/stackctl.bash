@@ -957,7 +957,7 @@ _stackctl() {
             return 0
             ;;
         stackctl__subcmd__exec)
-            opts="-t -i -e -u -b -c -T -k -K -J -v -l -h --dry-run --tty --persist --ssh-chain --inventory --extra-vars --user --become --become-method --become-user --connection --key-file --private-key --timeout --ssh-common-args --ssh-extra-args --ask-pass --ask-become-pass --conn-pass-file --connection-password-file --become-pass-file --become-password-file --vault-pass-file --vault-password-file --vault-id --ask-vault-password --ask-vault-pass --playbook-dir --verbose --color --limit --help"
+            opts="-t -f -i -e -u -b -c -T -k -K -J -v -l -h --dry-run --tty --persist --ssh-chain --forks --gather --format --outdir --command-timeout --worker-model --muxes --mux-per-cpu --max-startups --max-idle --inventory --extra-vars --user --become --become-method --become-user --connection --key-file --private-key --timeout --ssh-common-args --ssh-extra-args --ask-pass --ask-become-pass --conn-pass-file --connection-password-file --become-pass-file --become-password-file --vault-pass-file --vault-password-file --vault-id --ask-vault-password --ask-vault-pass --playbook-dir --verbose --color --limit --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -969,6 +969,45 @@ _stackctl() {
                     ;;
                 --ssh-chain)
                     COMPREPLY=($(compgen -W "tunnel nested" -- "${cur}"))
+                    return 0
+                    ;;
+                --forks)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --outdir)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --command-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --worker-model)
+                    COMPREPLY=($(compgen -W "classic inline" -- "${cur}"))
+                    return 0
+                    ;;
+                --muxes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-startups)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-idle)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --inventory)

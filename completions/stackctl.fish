@@ -209,6 +209,16 @@ complete -c stackctl -n "__fish_stackctl_using_subcommand close" -s h -l help -d
 complete -c stackctl -n "__fish_stackctl_using_subcommand exec" -l persist -d 'How long the ssh masters this run starts stay up after it, in seconds (0: close them when it ends; masters already up keep their own time)' -r
 complete -c stackctl -n "__fish_stackctl_using_subcommand exec" -l ssh-chain -d 'How consecutive ssh hops are chained (default: the host\'s `stackctl_ssh_chain` var, else tunnel)' -r -f -a "tunnel\t'An ssh hop right after another is connected from this machine through the previous one\'s connection (like `ssh -J`): your keys, agent and known_hosts'
 nested\t'Every ssh hop after the first runs `ssh` on the previous machine, with its keys and files'"
+complete -c stackctl -n "__fish_stackctl_using_subcommand exec" -s f -l forks -d 'With several hosts: how many run at once (default: ANSIBLE_FORKS, ansible.cfg `forks`, else 32)' -r
+complete -c stackctl -n "__fish_stackctl_using_subcommand exec" -l format -d 'With several hosts: `text` prefixes each line with `host: `; `json` prints one object per host per line (host, status, rc, stdout, stderr, hop, error, duration_ms)' -r -f -a "text\t'`host: line` on the matching stream (or `--gather` blocks)'
+json\t'One JSON object per host per line'"
+complete -c stackctl -n "__fish_stackctl_using_subcommand exec" -l outdir -d 'With several hosts: also write each host\'s output to DIR/HOST.out, DIR/HOST.err and its exit status to DIR/HOST.rc (255 when a hop failed)' -r -f -a "(__fish_complete_directories)"
+complete -c stackctl -n "__fish_stackctl_using_subcommand exec" -l command-timeout -d 'With several hosts: give up on a host\'s command after SECONDS and report it failed; its processes on this machine are killed and its ssh session closed (a remote command without a terminal is not signalled, as with plain ssh). -T is the connection timeout per hop' -r
+complete -c stackctl -n "__fish_stackctl_using_subcommand exec" -l worker-model -d 'With several hosts: `classic` runs hosts in --forks worker processes (titled `stackctl: worker:HOST` in ps); `inline` runs them all in this process (debugging)' -r -f -a "classic\t'Worker processes, each running one host at a time'
+inline\t'Every host in this process'"
+complete -c stackctl -n "__fish_stackctl_using_subcommand exec" -l muxes -d 'With several hosts (classic model): multiplexer processes that establish the ssh connections; a host goes to the one chosen by a stable hash of its via chain, so all targets behind one bastion meet in one (default 1; STACKCTL_CPU_COUNT=N sets N)' -r
+complete -c stackctl -n "__fish_stackctl_using_subcommand exec" -l max-startups -d 'With several hosts (classic model): at most N ssh handshakes in flight per hop address (stock sshd drops connections beyond MaxStartups 10); kex/reset errors are retried' -r
+complete -c stackctl -n "__fish_stackctl_using_subcommand exec" -l max-idle -d 'With several hosts (classic model): idle connections a multiplexer keeps per parent hop' -r
 complete -c stackctl -n "__fish_stackctl_using_subcommand exec" -s i -l inventory -d 'Inventory source: a file, a directory, an executable script, or a host list `a,b,` (repeatable; default from ANSIBLE_INVENTORY, ansible.cfg `inventory`, /etc/ansible/hosts)' -r -F
 complete -c stackctl -n "__fish_stackctl_using_subcommand exec" -s e -l extra-vars -d 'Extra variables: `key=value` words, JSON/YAML text, or `@FILE` (repeatable, later wins)' -r
 complete -c stackctl -n "__fish_stackctl_using_subcommand exec" -s u -l user -d 'Connect as this user (host variables win, as in Ansible)' -r
@@ -230,6 +240,8 @@ never\t'Never style'"
 complete -c stackctl -n "__fish_stackctl_using_subcommand exec" -s l -l limit -d 'Further limit the selected hosts with a pattern (`@FILE` reads patterns from a file)' -r
 complete -c stackctl -n "__fish_stackctl_using_subcommand exec" -l dry-run -d 'Print the plan (ssh connections with their options, each hop\'s wrapper and the exact command string; passwords as ********) and exit'
 complete -c stackctl -n "__fish_stackctl_using_subcommand exec" -s t -l tty -d 'Give the command a terminal: a pty here, and `ssh -tt` through the last ssh master'
+complete -c stackctl -n "__fish_stackctl_using_subcommand exec" -l gather -d 'With several hosts: fold hosts with identical output and status into one block headed by a compact host list (`web[01-03,07]`), printed when all are done'
+complete -c stackctl -n "__fish_stackctl_using_subcommand exec" -l mux-per-cpu -d 'With several hosts (classic model): one multiplexer per CPU'
 complete -c stackctl -n "__fish_stackctl_using_subcommand exec" -s b -l become -d 'Run operations with become'
 complete -c stackctl -n "__fish_stackctl_using_subcommand exec" -s k -l ask-pass -d 'Ask for the connection password (terminal only)'
 complete -c stackctl -n "__fish_stackctl_using_subcommand exec" -s K -l ask-become-pass -d 'Ask for the become password (terminal only)'

@@ -213,6 +213,13 @@ class, message, advice}]}; null where a field does not apply or the hop was not 
     /// Regenerate the checked-in completion scripts or man pages (for maintainers)
     #[command(hide = true)]
     Generate(GenerateArgs),
+    /// A worker process of `exec` on several hosts (started by stackctl itself: tasks arrive as
+    /// frames on stdin, results leave on stdout)
+    #[command(name = "__worker", hide = true)]
+    Worker,
+    /// A multiplexer process of `exec` on several hosts (started by stackctl itself)
+    #[command(name = "__mux", hide = true)]
+    Mux(MuxArgs),
 }
 
 #[derive(Debug, Args)]
@@ -348,10 +355,15 @@ ansible_become_pass) are fed to the prompt through a pipe or a pty, never argv o
 environment.\n\n\
 Exit status: the command's; 255 when a hop failed, with `stackctl: hop N (method on host): \
 message` on stderr (e.g. `sudo password is incorrect`); 1 for usage, inventory or resolution \
-errors; 99 when interrupted (Ctrl-C, SIGTERM), after ending every process the run started."
+errors; 99 when interrupted (Ctrl-C, SIGTERM), after ending every process the run started.\n\n\
+Several hosts (HOST is a pattern selecting more than one): up to --forks run at once, stdin is \
+not forwarded, each output line is printed whole as `host: line` on the matching stream \
+(`--gather` folds identical results instead; `--format json` prints one object per host), a \
+host whose hop failed is `unreachable` with the hop named, and a summary goes to stderr. Exit \
+status: 0 all ok, 2 any failed, 4 any unreachable (4 wins), 99 interrupted."
 )]
 pub struct ExecArgs {
-    /// Inventory host name
+    /// Inventory host, or a pattern selecting several (`web*`, `db:&prod`, `all`)
     // Explicit indices: completion setup re-appends this argument (clap `mut_arg`), which
     // would otherwise move it behind the trailing COMMAND.
     #[arg(value_name = "HOST", index = 1)]
@@ -371,6 +383,52 @@ pub struct ExecArgs {
     /// tunnel)
     #[arg(long, value_enum, value_name = "MODE")]
     pub ssh_chain: Option<SshChainArg>,
+    /// With several hosts: how many run at once (default: ANSIBLE_FORKS, ansible.cfg `forks`,
+    /// else 32)
+    #[arg(short = 'f', long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub forks: Option<u32>,
+    /// With several hosts: fold hosts with identical output and status into one block headed by
+    /// a compact host list (`web[01-03,07]`), printed when all are done
+    #[arg(long)]
+    pub gather: bool,
+    /// With several hosts: `text` prefixes each line with `host: `; `json` prints one object per
+    /// host per line (host, status, rc, stdout, stderr, hop, error, duration_ms)
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = ExecFormat::Text)]
+    pub format: ExecFormat,
+    /// With several hosts: also write each host's output to DIR/HOST.out, DIR/HOST.err and its
+    /// exit status to DIR/HOST.rc (255 when a hop failed)
+    #[arg(long, value_name = "DIR", value_hint = clap::ValueHint::DirPath)]
+    pub outdir: Option<PathBuf>,
+    /// With several hosts: give up on a host's command after SECONDS and report it failed; its
+    /// processes on this machine are killed and its ssh session closed (a remote command without
+    /// a terminal is not signalled, as with plain ssh). -T is the connection timeout per hop
+    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..))]
+    pub command_timeout: Option<u64>,
+    /// With several hosts: `classic` runs hosts in --forks worker processes (titled
+    /// `stackctl: worker:HOST` in ps); `inline` runs them all in this process (debugging)
+    #[arg(
+        long,
+        value_enum,
+        value_name = "MODEL",
+        env = "STACKCTL_WORKER_MODEL",
+        default_value_t = WorkerModelArg::Classic
+    )]
+    pub worker_model: WorkerModelArg,
+    /// With several hosts (classic model): multiplexer processes that establish the ssh
+    /// connections; a host goes to the one chosen by a stable hash of its via chain, so all
+    /// targets behind one bastion meet in one (default 1; STACKCTL_CPU_COUNT=N sets N)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub muxes: Option<u32>,
+    /// With several hosts (classic model): one multiplexer per CPU
+    #[arg(long, conflicts_with = "muxes")]
+    pub mux_per_cpu: bool,
+    /// With several hosts (classic model): at most N ssh handshakes in flight per hop address
+    /// (stock sshd drops connections beyond MaxStartups 10); kex/reset errors are retried
+    #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_startups: u32,
+    /// With several hosts (classic model): idle connections a multiplexer keeps per parent hop
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    pub max_idle: u32,
     /// The command (after `--`): several words are quoted one by one; a single word is a shell
     /// snippet
     #[arg(
@@ -383,6 +441,24 @@ pub struct ExecArgs {
         value_parser = clap::value_parser!(std::ffi::OsString)
     )]
     pub command: Vec<std::ffi::OsString>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum WorkerModelArg {
+    /// Worker processes, each running one host at a time
+    #[default]
+    Classic,
+    /// Every host in this process
+    Inline,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum ExecFormat {
+    /// `host: line` on the matching stream (or `--gather` blocks)
+    #[default]
+    Text,
+    /// One JSON object per host per line
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
@@ -425,6 +501,18 @@ pub enum GenerateWhat {
     Completions,
     /// Man pages: stackctl.1, one page per subcommand, stackctl-variables.7
     Man,
+}
+
+#[derive(Debug, Args)]
+pub struct MuxArgs {
+    pub index: usize,
+    pub dir: PathBuf,
+    #[arg(long, default_value_t = 8)]
+    pub max_startups: usize,
+    #[arg(long, default_value_t = 20)]
+    pub max_idle: usize,
+    #[arg(long, default_value_t = 60)]
+    pub persist: u64,
 }
 
 #[derive(Debug, Args)]

@@ -20,4 +20,5 @@ pub mod transport;
 pub mod value;
 pub mod vars;
 pub mod vault;
+pub mod workers;
 pub mod yaml;

@@ -4,6 +4,7 @@ pub mod check;
 pub mod close;
 pub mod config;
 pub mod exec;
+pub mod exec_many;
 pub mod graph;
 pub mod hosts;
 pub mod inventory;
@@ -30,5 +31,16 @@ pub fn run(cli: &Cli) -> anyhow::Result<i32> {
         Command::SshConfig(a) => ssh_config::run(&cli.global, a),
         Command::Check(a) => check::run(&cli.global, a),
         Command::Generate(a) => crate::generate::run(a),
+        Command::Worker => crate::workers::worker::main(),
+        Command::Mux(a) => crate::workers::mux::main(
+            a.index,
+            &a.dir,
+            crate::workers::conn::ConnOptions {
+                max_startups: a.max_startups,
+                max_idle: a.max_idle,
+                ..Default::default()
+            },
+            std::time::Duration::from_secs(a.persist),
+        ),
     }
 }

@@ -3,6 +3,8 @@
 
 pub mod check;
 pub mod config;
+pub mod fanout;
+pub mod fanout_hosts;
 pub mod graph;
 pub mod inventory;
 pub mod plan;

@@ -18,7 +18,7 @@ use crate::transport::SshTarget;
 use std::time::Duration;
 
 /// A hop run by wrapping the command (every hop that is not a master).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Layer {
     pub hop_index: usize,
     pub method: String,
@@ -32,7 +32,7 @@ pub struct Layer {
 }
 
 /// How to run a command on a host, ready for a transport (printable by `exec --dry-run`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Plan {
     pub host: String,
     /// ssh connections made from this machine, outermost first, each tunnelled through the

@@ -18,7 +18,7 @@ pub use wrap::{BecomeMethod, SecretFeed};
 use crate::stack::{Builder, Stack};
 
 /// Where one hop's process runs.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Placement {
     /// On the operator's machine.
     Local,

@@ -9,7 +9,7 @@ use crate::stack::Hop;
 use crate::transport::SecretText;
 
 /// The become methods whose password stackctl feeds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum BecomeMethod {
     Sudo,
     Su,
@@ -28,7 +28,7 @@ impl BecomeMethod {
 
 /// A hop that will ask for a password, and the password to answer with (none: the hop must
 /// not prompt, and a prompt is the "password is required" error).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SecretFeed {
     pub hop_index: usize,
     pub method: BecomeMethod,

@@ -15,7 +15,7 @@ pub mod tty;
 
 /// One ssh connection made from this machine (tunnelled through the previous one when it is
 /// not the first). Built by the plan from an ssh hop's kwargs (execution.md §2).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct SshTarget {
     /// Index of the hop in the stack (for error messages).
     pub hop_index: usize,
@@ -42,7 +42,7 @@ pub struct SshTarget {
 }
 
 /// A secret that still hashes and compares (hop keys include it) but never prints.
-#[derive(Clone, PartialEq, Eq, Hash)]
+#[derive(Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct SecretText(String);
 
 impl SecretText {
@@ -84,8 +84,7 @@ pub async fn run_plan(plan: &crate::plan::Plan, user: stream::UserIo) -> stream:
     run_plan_with(plan, user, ssh::SshPoolOptions::default()).await
 }
 
-/// [`run_plan`] with the pool's options (`--persist`). A `tty` plan with masters runs the ssh
-/// client on the last master's control socket under a local pty ([`tty::run`]).
+/// [`run_plan`] with the pool's options (`--persist`).
 pub async fn run_plan_with(
     plan: &crate::plan::Plan,
     user: stream::UserIo,
@@ -94,27 +93,43 @@ pub async fn run_plan_with(
     if plan.masters.is_empty() {
         return local::run(plan, user).await;
     }
-    let pool = match ssh::SshPool::new(pool_options) {
-        Ok(p) => p,
-        Err(e) => {
+    match ssh::SshPool::new(pool_options) {
+        Ok(pool) => {
+            let outcome = run_plan_in(Ok(&pool), plan, user).await;
+            pool.finish().await;
+            outcome
+        }
+        Err(e) => run_plan_in(Err(&e.to_string()), plan, user).await,
+    }
+}
+
+/// Runs a plan with the masters of a run-wide pool (many hosts share their bastions' masters).
+/// `Err` when the pool could not be made: plans with masters fail with that message. A `tty`
+/// plan with masters runs the ssh client on the last master's control socket under a local
+/// pty ([`tty::run`]).
+pub async fn run_plan_in(
+    pool: Result<&ssh::SshPool, &str>,
+    plan: &crate::plan::Plan,
+    user: stream::UserIo,
+) -> stream::Outcome {
+    if plan.masters.is_empty() {
+        return local::run(plan, user).await;
+    }
+    match pool {
+        Ok(pool) if plan.tty => tty::run(pool, plan, user).await,
+        Ok(pool) => remote::run(pool, plan, user).await,
+        Err(message) => {
             let (index, host) = plan
                 .masters
                 .first()
                 .map(|m| (m.hop_index, m.inventory_host.clone()))
                 .unwrap_or_default();
-            return stream::Outcome::Hop(HopError {
+            stream::Outcome::Hop(HopError {
                 index,
                 method: "ssh".into(),
                 inventory_host: host,
-                message: e.to_string(),
-            });
+                message: message.to_string(),
+            })
         }
-    };
-    let outcome = if plan.tty {
-        tty::run(&pool, plan, user).await
-    } else {
-        remote::run(&pool, plan, user).await
-    };
-    pool.finish().await;
-    outcome
+    }
 }

@@ -1,0 +1,239 @@
+//! `stackctl exec PATTERN -- COMMAND…` when the pattern selects several hosts: resolve and plan
+//! every host, hand the tasks to the worker model, print with `output::fanout`. Hosts whose
+//! stack or plan fails are reported unreachable (resolution) before anything runs.
+
+use super::session::{Session, SessionHosts};
+use crate::cli::{ExecArgs, ExecFormat, SshChainArg, WorkerModelArg};
+use crate::output::fanout::{Mode, Printer};
+use crate::plan::{self, PlanOptions, SshChain};
+use crate::settings::defs;
+use crate::stack;
+use crate::workers::classic::ClassicWorkerModel;
+use crate::workers::inline::InlineWorkerModel;
+use crate::workers::{Event, Finished, RunOptions, Status, Task, WorkerModel};
+use anyhow::{Context, Result, bail};
+use std::os::unix::ffi::OsStrExt;
+use std::time::Duration;
+
+const DEFAULT_FORKS: usize = 32;
+
+pub fn run(session: &Session, names: Vec<String>, args: &ExecArgs) -> Result<i32> {
+    if args.tty {
+        bail!(
+            "-t/--tty needs exactly one host; the pattern selects {}",
+            names.len()
+        );
+    }
+    let hosts = SessionHosts::new(session.vars(true));
+    let argv: Vec<Vec<u8>> = args.command.iter().map(|w| w.as_bytes().to_vec()).collect();
+    let nonce = if args.dry_run {
+        "NONCE".to_string()
+    } else {
+        plan::nonce()
+    };
+    let mut tasks = Vec::new();
+    let mut early: Vec<(usize, String)> = Vec::new();
+    for (index, name) in names.iter().enumerate() {
+        let planned = stack::resolve(name, &hosts, &session.settings, &session.play)
+            .map_err(|e| e.to_string())
+            .and_then(|st| {
+                let chain = match args.ssh_chain {
+                    Some(SshChainArg::Tunnel) => SshChain::Tunnel,
+                    Some(SshChainArg::Nested) => SshChain::Nested,
+                    None => SshChain::of(&st),
+                };
+                let opts = PlanOptions {
+                    chain,
+                    tty: false,
+                    nonce: nonce.clone(),
+                };
+                plan::build(&st, &argv, &opts)
+                    .map(|p| (st, p, chain))
+                    .map_err(|e| e.to_string())
+            });
+        match planned {
+            Ok((st, p, chain)) => {
+                if args.dry_run {
+                    println!("# {name}");
+                    print!("{}", crate::output::plan::text(&p, chain));
+                }
+                tasks.push(Task::new(index, &st, p));
+            }
+            Err(e) => early.push((index, e)),
+        }
+    }
+    if args.dry_run {
+        for (index, e) in &early {
+            eprintln!("stackctl: error: {}: {e}", names[*index]);
+        }
+        return Ok(if early.is_empty() { 0 } else { 1 });
+    }
+    if let Some(dir) = &args.outdir {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create --outdir {}", dir.display()))?;
+    }
+    let mode = match (args.format, args.gather) {
+        (ExecFormat::Json, _) => Mode::Json,
+        (ExecFormat::Text, true) => Mode::Gather,
+        (ExecFormat::Text, false) => Mode::Prefix,
+    };
+    let mut printer = Printer::new(
+        mode,
+        args.outdir.clone(),
+        names.clone(),
+        std::io::stdout().lock(),
+        std::io::stderr().lock(),
+    );
+    let mut progress = Progress::new(names.len());
+    for (index, e) in early {
+        progress.show(
+            &mut printer,
+            Event::Done {
+                task: index,
+                result: Finished {
+                    status: Status::Unreachable,
+                    rc: None,
+                    hop: None,
+                    error: Some(e),
+                    duration: Duration::ZERO,
+                },
+            },
+        );
+    }
+    let opts = RunOptions {
+        forks: forks(args, session),
+        muxes: muxes(args),
+        max_startups: args.max_startups as usize,
+        max_idle: args.max_idle as usize,
+        command_timeout: args.command_timeout.map(Duration::from_secs),
+        persist: Duration::from_secs(args.persist),
+    };
+    let mut model: Box<dyn WorkerModel> = match args.worker_model {
+        WorkerModelArg::Classic => Box::new(ClassicWorkerModel::new(opts)),
+        WorkerModelArg::Inline => Box::new(InlineWorkerModel { opts }),
+    };
+    model.on_start().map_err(anyhow::Error::msg)?;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let interrupted = rt.block_on(async {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let mut run = model.run(tasks, tx);
+        let mut running = true;
+        loop {
+            tokio::select! {
+                _ = &mut run, if running => running = false,
+                ev = rx.recv() => match ev {
+                    Some(ev) => progress.show(&mut printer, ev),
+                    None => return Ok::<_, std::io::Error>(false),
+                },
+                _ = tokio::signal::ctrl_c() => break,
+                _ = term.recv() => break,
+            }
+        }
+        progress.clear();
+        // Interrupted: end every task, and give the workers a moment to kill their commands.
+        if model.interrupt() && running {
+            let _ = tokio::time::timeout(Duration::from_secs(10), run).await;
+        }
+        Ok(true)
+    });
+    model.on_complete();
+    rt.shutdown_background();
+    if interrupted.context("cannot install signal handlers")? {
+        // execution.md §4: every worker ended its commands; inline tasks were dropped with
+        // the runtime, which killed their process groups.
+        eprintln!("stackctl: interrupted");
+        return Ok(99);
+    }
+    progress.clear();
+    printer.fail_unfinished("the worker running this host ended without a result");
+    Ok(printer.finish())
+}
+
+/// The progress bar on stderr (hosts done / total, failures), only when stderr is a terminal.
+struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+    failures: usize,
+}
+
+impl Progress {
+    fn new(total: usize) -> Progress {
+        use std::io::IsTerminal;
+        let bar = std::io::stderr().is_terminal().then(|| {
+            let bar = indicatif::ProgressBar::with_draw_target(
+                Some(total as u64),
+                indicatif::ProgressDrawTarget::stderr(),
+            );
+            if let Ok(style) =
+                indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} hosts {msg}")
+            {
+                bar.set_style(style);
+            }
+            bar
+        });
+        Progress { bar, failures: 0 }
+    }
+
+    /// Prints an event (with the bar out of the way) and counts finished hosts.
+    fn show<O: std::io::Write, E: std::io::Write>(
+        &mut self,
+        printer: &mut Printer<O, E>,
+        ev: Event,
+    ) {
+        let Some(bar) = &self.bar else {
+            printer.event(ev);
+            return;
+        };
+        let done = match &ev {
+            Event::Done { result, .. } => Some(result.status != Status::Ok),
+            Event::Output { .. } => None,
+        };
+        bar.suspend(|| printer.event(ev));
+        if let Some(failed) = done {
+            if failed {
+                self.failures += 1;
+                bar.set_message(format!("({} failed)", self.failures));
+            }
+            bar.inc(1);
+        }
+    }
+
+    fn clear(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+/// `-f`, else ANSIBLE_FORKS / ansible.cfg `forks`, else 32.
+fn forks(args: &ExecArgs, session: &Session) -> usize {
+    if let Some(f) = args.forks {
+        return f as usize;
+    }
+    session
+        .settings
+        .lookup(&defs::FORKS)
+        .and_then(|(v, _)| v.trim().parse::<usize>().ok())
+        .filter(|n| *n > 0)
+        .unwrap_or(DEFAULT_FORKS)
+}
+
+/// `--muxes N`, else one per CPU with `--mux-per-cpu`, else `STACKCTL_CPU_COUNT`, else 1.
+fn muxes(args: &ExecArgs) -> usize {
+    if let Some(n) = args.muxes {
+        return n as usize;
+    }
+    let cpus = std::env::var("STACKCTL_CPU_COUNT")
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .filter(|n| *n > 0);
+    if args.mux_per_cpu {
+        return cpus.unwrap_or_else(|| {
+            std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+        });
+    }
+    cpus.unwrap_or(1)
+}

@@ -1,0 +1,227 @@
+//! Multiplexer processes (`stackctl __mux N`, spawned by [`super::classic`]): each owns the
+//! connection service ([`super::conn`]) for the via chains bound to it by affinity, and serves
+//! workers over a UNIX socket in the run's private directory. A worker opens one connection
+//! per task, sends `Get(ssh chain)`, and gets `Ok` once every hop of the chain has a live
+//! master (established here: single flight per hop, at most `--max-startups` handshakes per
+//! endpoint, jittered retries of kex/reset errors) or the failing hop. The worker then runs
+//! its command on those masters (resuming their control sockets: no new login) and closing
+//! the connection releases the references (also when the worker dies).
+//!
+//! Masters are OpenSSH ControlMasters that outlive the run by `--persist` (their
+//! `ControlPersist`): the service forgets an idle hop after that linger and the master ends by
+//! itself. With `--persist 0` the service keeps hops until the run ends and then ends the
+//! masters this mux started, children first. Each connection attempt uses a fresh [`SshPool`],
+//! so a failure is not cached.
+
+use super::conn::{BoxFuture, ConnOptions, ConnService, Connector, HopSpec, Unreachable};
+use super::{ipc, titles};
+use crate::transport::SshTarget;
+use crate::transport::ssh::master::{self, MasterPaths};
+use crate::transport::ssh::{SshPool, SshPoolOptions, default_control_dir};
+use anyhow::{Context, Result};
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// A worker's request.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+pub enum Request {
+    Get(Vec<SshTarget>),
+}
+
+/// The mux's answer to `Get`.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+pub enum Reply {
+    Ok,
+    Unreachable(Unreachable),
+}
+
+/// The socket of mux `n` in the run directory.
+pub fn socket(dir: &Path, n: usize) -> PathBuf {
+    dir.join(format!("mux-{n}.sock"))
+}
+
+/// The service's hop for an ssh master: keyed by every field of the target (the password only
+/// feeds the hash), which the connector reads back.
+pub fn hop_of(t: &SshTarget) -> HopSpec {
+    HopSpec {
+        index: t.hop_index,
+        method: "ssh".into(),
+        inventory_host: t.inventory_host.clone(),
+        endpoint: Some(format!("{}:{}", t.hostname, t.port.unwrap_or(22))),
+        kwargs: vec![(
+            "target".into(),
+            serde_json::to_string(t).unwrap_or_default(),
+        )],
+        connect_timeout: None,
+    }
+}
+
+struct SshConnector {
+    persist: Duration,
+    /// Masters ended by `close` (persist 0), awaited before the mux exits.
+    closing: Arc<Mutex<Vec<tokio::task::JoinHandle<()>>>>,
+    /// Keys of the masters this mux launched (their socket did not exist before).
+    launched: Arc<Mutex<HashSet<String>>>,
+}
+
+impl Connector for SshConnector {
+    /// The chain of masters up to this hop.
+    type Conn = Vec<SshTarget>;
+
+    fn connect(
+        &self,
+        parent: Option<Vec<SshTarget>>,
+        hop: HopSpec,
+    ) -> BoxFuture<Result<Vec<SshTarget>, String>> {
+        let persist = self.persist;
+        let launched = self.launched.clone();
+        Box::pin(async move {
+            let target: SshTarget = hop
+                .kwargs
+                .iter()
+                .find(|(k, _)| k == "target")
+                .and_then(|(_, v)| serde_json::from_str(v).ok())
+                .ok_or_else(|| "internal: hop without its ssh target".to_string())?;
+            let mut chain = parent.unwrap_or_default();
+            chain.push(target);
+            let pool = SshPool::new(SshPoolOptions {
+                persist,
+                ..SshPoolOptions::default()
+            })
+            .map_err(|e| e.to_string())?;
+            let key = SshPool::keys(&chain).pop().unwrap_or_default();
+            let existed = MasterPaths::new(pool.control_dir(), &key).sock.exists();
+            pool.session(&chain).await.map_err(|e| e.message)?;
+            if !existed {
+                lock(&launched).insert(key);
+            }
+            Ok(chain)
+        })
+    }
+
+    fn close(&self, conn: Vec<SshTarget>) {
+        if !self.persist.is_zero() {
+            // The master ends after ControlPersist; see the module doc.
+            return;
+        }
+        let key = SshPool::keys(&conn).pop().unwrap_or_default();
+        if !lock(&self.launched).remove(&key) {
+            return;
+        }
+        let Some(last) = conn.last() else { return };
+        let ssh = last.ssh_path.clone();
+        let paths = MasterPaths::new(&default_control_dir(), &key);
+        lock(&self.closing).push(tokio::spawn(async move {
+            master::exit_master(&ssh, &paths.sock).await;
+            paths.remove();
+        }));
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// `stackctl __mux N DIR`: serves `DIR/mux-N.sock` until the top-level process closes our
+/// stdin (or dies: PDEATHSIG).
+pub fn main(index: usize, dir: &Path, opts: ConnOptions, persist: Duration) -> Result<i32> {
+    titles::set_args(&format!("stackctl: mux:{index}"));
+    titles::set_comm(&format!("stackctl: mux:{index}"));
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let path = socket(dir, index);
+    let code = rt.block_on(async {
+        let _ = std::fs::remove_file(&path);
+        let listener = tokio::net::UnixListener::bind(&path)
+            .with_context(|| format!("cannot listen on {}", path.display()))?;
+        let closing = Arc::new(Mutex::new(Vec::new()));
+        let connector = SshConnector {
+            persist,
+            closing: closing.clone(),
+            launched: Arc::new(Mutex::new(HashSet::new())),
+        };
+        // With persist 0, hops stay until the run ends (see the module doc).
+        let linger = if persist.is_zero() {
+            Duration::from_secs(u64::from(u32::MAX))
+        } else {
+            persist
+        };
+        let service = ConnService::new(connector, ConnOptions { linger, ..opts });
+        let _reaper = (!persist.is_zero()).then(|| service.spawn_reaper());
+        let mut stdin = tokio::io::stdin();
+        let mut buf = [0u8; 64];
+        loop {
+            tokio::select! {
+                r = tokio::io::AsyncReadExt::read(&mut stdin, &mut buf) => {
+                    if matches!(r, Ok(0) | Err(_)) {
+                        break;
+                    }
+                }
+                a = listener.accept() => {
+                    if let Ok((stream, _)) = a {
+                        tokio::spawn(serve(service.clone(), stream));
+                    }
+                }
+            }
+        }
+        service.close_idle();
+        let ends: Vec<_> = lock(&closing).drain(..).collect();
+        for end in ends {
+            let _ = end.await;
+        }
+        Ok::<_, anyhow::Error>(0)
+    });
+    let _ = std::fs::remove_file(&path);
+    rt.shutdown_background();
+    code
+}
+
+async fn serve(service: ConnService<SshConnector>, mut stream: tokio::net::UnixStream) {
+    let Ok(Some(Request::Get(chain))) = ipc::read_json::<_, Request>(&mut stream).await else {
+        return;
+    };
+    let hops: Vec<HopSpec> = chain.iter().map(hop_of).collect();
+    match service.get(&hops).await {
+        Ok(lease) => {
+            if ipc::write_json(&mut stream, &Reply::Ok).await.is_ok() {
+                // Held until the worker closes the connection (task done, or worker dead).
+                let mut rest = Vec::new();
+                let _ = tokio::io::AsyncReadExt::read_to_end(&mut stream, &mut rest).await;
+            }
+            service.put(lease);
+        }
+        Err(e) => {
+            let _ = ipc::write_json(&mut stream, &Reply::Unreachable(e)).await;
+        }
+    }
+}
+
+/// The worker's side: asks mux socket `sock` for `chain`; the returned stream holds the
+/// references until dropped.
+pub async fn get(sock: &Path, chain: &[SshTarget]) -> Result<tokio::net::UnixStream, Unreachable> {
+    let fail = |m: String| {
+        let first = chain.first();
+        Unreachable {
+            index: first.map_or(0, |t| t.hop_index),
+            method: "ssh".into(),
+            inventory_host: first.map(|t| t.inventory_host.clone()).unwrap_or_default(),
+            message: m,
+        }
+    };
+    let mut s = tokio::net::UnixStream::connect(sock)
+        .await
+        .map_err(|e| fail(format!("multiplexer {} is gone: {e}", sock.display())))?;
+    ipc::write_json(&mut s, &Request::Get(chain.to_vec()))
+        .await
+        .map_err(|e| fail(format!("multiplexer: {e}")))?;
+    match ipc::read_json::<_, Reply>(&mut s).await {
+        Ok(Some(Reply::Ok)) => Ok(s),
+        Ok(Some(Reply::Unreachable(e))) => Err(e),
+        Ok(None) => Err(fail("the multiplexer ended".into())),
+        Err(e) => Err(fail(format!("multiplexer: {e}"))),
+    }
+}

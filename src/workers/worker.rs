@@ -1,0 +1,133 @@
+//! The worker process (`stackctl __worker`, spawned by [`super::classic`]): reads task frames
+//! from stdin, runs each (one at a time) exactly as the inline model does, streams its output
+//! and result as frames on stdout, and exits when stdin closes. Its ssh masters live in the
+//! shared control directory, whose per-key lock makes every worker reuse one master per hop.
+//! SIGINT is ignored (the terminal's Ctrl-C is the top-level process's to handle); SIGTERM
+//! drops the running task, which kills its process group, and exits 99.
+
+use super::ipc::{self, Frame};
+use super::{Event, titles};
+use crate::transport::ssh::{SshPool, SshPoolOptions};
+use anyhow::{Context, Result};
+
+pub fn main() -> Result<i32> {
+    // SAFETY: setting a signal disposition to SIG_IGN has no preconditions.
+    unsafe {
+        let _ = nix::sys::signal::signal(
+            nix::sys::signal::Signal::SIGINT,
+            nix::sys::signal::SigHandler::SigIgn,
+        );
+    }
+    titles::worker(None);
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let code = rt.block_on(async {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+        tokio::select! {
+            r = serve() => r.map(|()| 0),
+            _ = term.recv() => Ok(99),
+        }
+    });
+    rt.shutdown_background();
+    code.context("worker")
+}
+
+async fn serve() -> std::io::Result<()> {
+    let mut input = tokio::io::stdin();
+    let mut output = tokio::io::stdout();
+    let mut pool: Option<Result<SshPool, String>> = None;
+    while let Some(frame) = ipc::read(&mut input).await? {
+        let Frame::Task(t) = frame else { continue };
+        let task = t.task;
+        titles::worker(Some(&task.host));
+        if pool.is_none() && !task.plan.masters.is_empty() {
+            pool = Some(
+                SshPool::new(SshPoolOptions {
+                    persist: t.persist,
+                    ..SshPoolOptions::default()
+                })
+                .map_err(|e| e.to_string()),
+            );
+        }
+        let pool_ref = match &pool {
+            Some(Ok(p)) => Ok(p),
+            Some(Err(e)) => Err(e.as_str()),
+            None => Err("no ssh pool"),
+        };
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let index = task.index;
+        // The mux establishes the masters; we hold its references while the command runs.
+        let lease = match (task.mux.as_deref(), task.plan.masters.is_empty()) {
+            (Some(sock), false) => {
+                let started = std::time::Instant::now();
+                super::mux::get(sock, &task.plan.masters)
+                    .await
+                    .map(Some)
+                    .map_err(|e| super::Finished {
+                        status: super::Status::Unreachable,
+                        rc: None,
+                        hop: Some(e.index),
+                        error: Some(e.to_string()),
+                        duration: started.elapsed(),
+                    })
+            }
+            _ => Ok(None),
+        };
+        let result = match lease {
+            Err(unreachable) => unreachable,
+            Ok(lease) => {
+                let result = {
+                    let run = super::inline::run_task(task, pool_ref, &tx, t.command_timeout);
+                    tokio::pin!(run);
+                    loop {
+                        tokio::select! {
+                            r = &mut run => break r,
+                            Some(ev) = rx.recv() => forward(&mut output, ev).await?,
+                        }
+                    }
+                };
+                // Releases the mux's references on the chain.
+                drop(lease);
+                result
+            }
+        };
+        drop(tx);
+        while let Some(ev) = rx.recv().await {
+            forward(&mut output, ev).await?;
+        }
+        let done = Frame::Done {
+            task: index,
+            result,
+        };
+        ipc::write(&mut output, &done).await?;
+        titles::worker(None);
+    }
+    if let Some(Ok(p)) = &pool {
+        p.finish().await;
+    }
+    Ok(())
+}
+
+async fn forward(out: &mut tokio::io::Stdout, ev: Event) -> std::io::Result<()> {
+    match ev {
+        Event::Output {
+            task,
+            stream,
+            bytes,
+        } => {
+            ipc::write(
+                out,
+                &Frame::Output {
+                    task,
+                    stream,
+                    bytes,
+                },
+            )
+            .await
+        }
+        // The worker sends its own Done after the task's output.
+        Event::Done { .. } => Ok(()),
+    }
+}

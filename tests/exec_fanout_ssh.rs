@@ -1,0 +1,379 @@
+//! `stackctl exec PATTERN` over real sshd (tests/support): many targets on distinct loopback
+//! addresses behind one bastion with stock sshd limits (MaxStartups 10:30:100). Every target is
+//! reached, the bastion sees exactly one authenticated connection, and a dead bastion makes
+//! every host unreachable naming hop 0, at once.
+
+mod support;
+
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+use support::*;
+
+const TARGETS: usize = 24;
+
+struct Fleet {
+    lab: Lab,
+    bastion: Sshd,
+    _targets: Vec<Sshd>,
+    addrs: Vec<String>,
+    inv: std::path::PathBuf,
+}
+
+impl Fleet {
+    fn start() -> Fleet {
+        let lab = Lab::new();
+        let bastion = lab.sshd(SshdSpec::bastion(lab.addrs(1)));
+        let mut targets = Vec::new();
+        let mut lines = format!(
+            "bastion ansible_host={} ansible_port={}\n[app]\n",
+            bastion.addrs[0], bastion.port
+        );
+        let mut addrs = Vec::new();
+        for chunk in 0..TARGETS.div_ceil(12) {
+            let n = 12.min(TARGETS - chunk * 12);
+            let d = lab.sshd(SshdSpec::targets(lab.addrs(n)));
+            for (i, a) in d.addrs.iter().enumerate() {
+                lines += &format!(
+                    "app{:02} ansible_host={a} ansible_port={} mitogen_via=bastion\n",
+                    chunk * 12 + i + 1,
+                    d.port
+                );
+                addrs.push(a.clone());
+            }
+            targets.push(d);
+        }
+        lines += &format!(
+            "[all:vars]\nansible_user={}\nansible_ssh_private_key_file={}\n\
+             ansible_ssh_common_args='-o UserKnownHostsFile={} -o GlobalKnownHostsFile=/dev/null'\n",
+            current_user(),
+            lab.user_key.display(),
+            lab.known_hosts.display()
+        );
+        let inv = lab.path().join("hosts.ini");
+        std::fs::write(&inv, lines).expect("inventory");
+        Fleet {
+            lab,
+            bastion,
+            _targets: targets,
+            addrs,
+            inv,
+        }
+    }
+
+    fn stackctl(&self, args: &[&str]) -> (Option<i32>, String, String) {
+        let out = Command::new(env!("CARGO_BIN_EXE_stackctl"))
+            .env("STACKCTL_CONTROL_DIR", self.lab.path().join("ctl"))
+            .env("HOME", self.lab.path())
+            .env_remove("ANSIBLE_FORKS")
+            .current_dir(self.lab.path())
+            .arg("-i")
+            .arg(&self.inv)
+            .args(args)
+            .stdin(Stdio::null())
+            .output()
+            .expect("run stackctl");
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+}
+
+impl Drop for Fleet {
+    fn drop(&mut self) {
+        let _ = self.stackctl(&["close"]);
+    }
+}
+
+#[test]
+fn many_targets_behind_a_stock_bastion_share_one_bastion_connection() {
+    // 24 worker processes (classic) with one and two multiplexers, and one process (inline).
+    for (model, muxes) in [("classic", "1"), ("classic", "2"), ("inline", "1")] {
+        one_bastion_connection(model, muxes);
+    }
+}
+
+fn one_bastion_connection(model: &str, muxes: &str) {
+    let fleet = Fleet::start();
+    let (code, out, err) = fleet.stackctl(&[
+        "exec",
+        "app",
+        "--worker-model",
+        model,
+        "--muxes",
+        muxes,
+        "--format",
+        "json",
+        "--",
+        "echo $SSH_CONNECTION",
+    ]);
+    assert_eq!(code, Some(0), "{err}\n{out}");
+    let mut seen = Vec::new();
+    for l in out.lines() {
+        let v: serde_json::Value = serde_json::from_str(l).expect("json line");
+        assert_eq!(v["status"], "ok", "{l}");
+        let host = v["host"].as_str().expect("host").to_string();
+        let n: usize = host[3..].parse().expect("appNN");
+        // Each target answered from its own address.
+        let server_addr = v["stdout"]
+            .as_str()
+            .and_then(|s| s.split_whitespace().nth(2))
+            .map(String::from);
+        assert_eq!(
+            server_addr.as_deref(),
+            Some(fleet.addrs[n - 1].as_str()),
+            "{l}"
+        );
+        seen.push(host);
+    }
+    assert_eq!(seen.len(), TARGETS);
+    assert_eq!(err, format!("stackctl: {TARGETS} hosts: {TARGETS} ok\n"));
+    assert_eq!(
+        fleet.bastion.accepted(),
+        1,
+        "bastion log:\n{}",
+        fleet.bastion.log()
+    );
+}
+
+#[test]
+fn a_dead_bastion_makes_every_host_unreachable_naming_hop_0() {
+    let mut fleet = Fleet::start();
+    fleet.bastion.kill();
+    let start = Instant::now();
+    let (code, out, err) = fleet.stackctl(&["exec", "app", "--gather", "--", "true"]);
+    // A generous bound against hangs, not a timing assertion.
+    assert!(start.elapsed() < Duration::from_secs(60));
+    assert_eq!(code, Some(4), "{err}");
+    assert!(
+        err.ends_with(&format!(
+            "stackctl: {TARGETS} hosts: 0 ok, {TARGETS} unreachable (app[01-{TARGETS}])\n"
+        )),
+        "{err}"
+    );
+    // One block for all: the same error, naming hop 0, for every host.
+    let head = out.lines().nth(1).unwrap_or_default().to_string();
+    assert!(
+        head.starts_with(&format!(
+            "app[01-{TARGETS}] (unreachable: hop 0 (ssh on bastion): "
+        )),
+        "{out}"
+    );
+    assert!(head.contains("Connection refused"), "{head}");
+}
+
+fn ps_args() -> String {
+    let o = Command::new("ps")
+        .args(["-eo", "pid,ppid,args"])
+        .output()
+        .expect("ps");
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+#[test]
+fn multiplexers_are_titled_and_gone_after_the_run() {
+    // `--muxes 2`, and STACKCTL_CPU_COUNT=2 with no option.
+    for by_env in [false, true] {
+        two_multiplexers(by_env);
+    }
+}
+
+fn two_multiplexers(by_env: bool) {
+    let fleet = Fleet::start();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_stackctl"));
+    if by_env {
+        cmd.env("STACKCTL_CPU_COUNT", "2");
+    }
+    let muxes: &[&str] = if by_env { &[] } else { &["--muxes", "2"] };
+    let mut child = cmd
+        .env("STACKCTL_CONTROL_DIR", fleet.lab.path().join("ctl"))
+        .env("HOME", fleet.lab.path())
+        .current_dir(fleet.lab.path())
+        .arg("-i")
+        .arg(&fleet.inv)
+        .args(["exec", "app"])
+        .args(muxes)
+        .args(["--", "sleep 2"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let me = child.id().to_string();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let mine = |table: &str, title: &str| {
+        table.lines().any(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            f.get(1) == Some(&me.as_str()) && l.contains(title)
+        })
+    };
+    let mut table = ps_args();
+    let all = |t: &str| {
+        ["stackctl: mux:0", "stackctl: mux:1", "stackctl: worker:app"]
+            .iter()
+            .all(|title| mine(t, title))
+    };
+    while !all(&table) && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+        table = ps_args();
+    }
+    assert!(mine(&table, "stackctl: mux:0"), "{table}");
+    assert!(mine(&table, "stackctl: mux:1"), "{table}");
+    assert!(mine(&table, "stackctl: worker:app"), "{table}");
+    assert_eq!(child.wait().expect("wait").code(), Some(0));
+    let after = ps_args();
+    assert!(
+        !after
+            .lines()
+            .any(|l| l.split_whitespace().nth(1) == Some(&me)),
+        "children left:\n{after}"
+    );
+}
+
+#[test]
+fn sigint_ends_workers_and_muxes_and_exits_99() {
+    let fleet = Fleet::start();
+    // Unique to this run: other tests (and runs) may sleep too.
+    let marker = format!("45.{}", std::process::id());
+    let child = Command::new(env!("CARGO_BIN_EXE_stackctl"))
+        .env("STACKCTL_CONTROL_DIR", fleet.lab.path().join("ctl"))
+        .env("HOME", fleet.lab.path())
+        .current_dir(fleet.lab.path())
+        .arg("-i")
+        .arg(&fleet.inv)
+        .args([
+            "exec",
+            "app",
+            "--muxes",
+            "2",
+            "--",
+            &format!("sleep {marker}"),
+        ])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let me = child.id().to_string();
+    let sleeping = || {
+        ps_args()
+            .lines()
+            .filter(|l| {
+                l.split_whitespace().skip(2).collect::<Vec<_>>() == ["sleep", marker.as_str()]
+            })
+            .count()
+    };
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while sleeping() < TARGETS && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(sleeping(), TARGETS, "every target runs the command");
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(child.id() as i32),
+        nix::sys::signal::Signal::SIGINT,
+    )
+    .expect("kill");
+    let o = child.wait_with_output().expect("wait");
+    assert_eq!(o.status.code(), Some(99));
+    // Workers and muxes are gone (the masters persist, as asked: they are not our children).
+    let table = ps_args();
+    assert!(
+        !table
+            .lines()
+            .any(|l| l.split_whitespace().nth(1) == Some(me.as_str())),
+        "children left:\n{table}"
+    );
+    // The remote commands are not signalled (no pty, as with plain ssh): end them here.
+    for l in table.lines() {
+        let f: Vec<&str> = l.split_whitespace().collect();
+        if f.get(2..) == Some(&["sleep", marker.as_str()][..])
+            && let Some(pid) = f.first().and_then(|p| p.parse::<i32>().ok())
+        {
+            let _ = nix::sys::signal::kill(
+                nix::unistd::Pid::from_raw(pid),
+                nix::sys::signal::Signal::SIGKILL,
+            );
+        }
+    }
+}
+
+#[test]
+fn persist_zero_ends_the_runs_masters() {
+    for model in ["classic", "inline"] {
+        let fleet = Fleet::start();
+        let (code, _, err) = fleet.stackctl(&[
+            "exec",
+            "app",
+            "--worker-model",
+            model,
+            "--persist",
+            "0",
+            "--",
+            "true",
+        ]);
+        assert_eq!(code, Some(0), "{model}: {err}");
+        // `close` lists the masters it ends: none are left.
+        let (code, out, _) = fleet.stackctl(&["close"]);
+        assert_eq!(code, Some(0));
+        assert_eq!(out, "", "{model}: masters left after --persist 0");
+    }
+    // By default they stay for the next run: 1 bastion + 24 targets.
+    let fleet = Fleet::start();
+    let (code, _, err) = fleet.stackctl(&["exec", "app", "--", "true"]);
+    assert_eq!(code, Some(0), "{err}");
+    let (_, out, _) = fleet.stackctl(&["close"]);
+    assert_eq!(out.lines().count(), TARGETS + 1, "{out}");
+}
+
+#[test]
+fn a_killed_multiplexer_is_reported_and_the_run_completes() {
+    let fleet = Fleet::start();
+    let child = Command::new(env!("CARGO_BIN_EXE_stackctl"))
+        .env("STACKCTL_CONTROL_DIR", fleet.lab.path().join("ctl"))
+        .env("HOME", fleet.lab.path())
+        .current_dir(fleet.lab.path())
+        .arg("-i")
+        .arg(&fleet.inv)
+        .args(["exec", "app", "-f", "2", "--", "sleep 0.5"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let me = child.id().to_string();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let mut mux = None;
+    while mux.is_none() && Instant::now() < deadline {
+        mux = ps_args().lines().find_map(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            (f.get(1) == Some(&me.as_str()) && l.contains("stackctl: mux:0"))
+                .then(|| f[0].parse::<i32>().ok())
+                .flatten()
+        });
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let mux = mux.expect("mux 0 in ps");
+    // Let a few hosts finish first.
+    std::thread::sleep(Duration::from_millis(1500));
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(mux),
+        nix::sys::signal::Signal::SIGKILL,
+    )
+    .expect("kill mux");
+    let o = child.wait_with_output().expect("wait");
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert_eq!(o.status.code(), Some(4), "{err}");
+    assert!(
+        err.contains(&format!(
+            "stackctl: multiplexer 0 (process {mux}) killed by signal 9\n"
+        )),
+        "{err}"
+    );
+    assert!(err.contains("is gone"), "{err}");
+    let summary = err.lines().last().unwrap_or_default();
+    assert!(
+        summary.starts_with(&format!("stackctl: {TARGETS} hosts: ")) && !summary.contains(" 0 ok"),
+        "{summary}"
+    );
+}
