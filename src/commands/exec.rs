@@ -7,8 +7,8 @@ use super::session::{Session, SessionHosts};
 use crate::cli::{ExecArgs, GlobalArgs, SshChainArg};
 use crate::plan::{self, PlanOptions, SshChain};
 use crate::stack;
-use crate::transport::stream::{Outcome, UserIo};
-use anyhow::{Context, Result};
+
+use anyhow::Result;
 use std::os::unix::ffi::OsStrExt;
 
 pub fn run(global: &GlobalArgs, args: &ExecArgs) -> Result<i32> {
@@ -54,63 +54,5 @@ pub fn run(global: &GlobalArgs, args: &ExecArgs) -> Result<i32> {
         print!("{}", crate::output::plan::text(&plan, chain));
         return Ok(0);
     }
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
-    let _raw = if plan.tty { RawTerminal::enter() } else { None };
-    let outcome = rt.block_on(async {
-        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
-        let run = crate::transport::run_plan_with(
-            &plan,
-            UserIo::process(),
-            super::shell::pool_options(args.persist),
-        );
-        tokio::select! {
-            o = run => Ok::<_, std::io::Error>(Some(o)),
-            _ = tokio::signal::ctrl_c() => Ok(None),
-            _ = term.recv() => Ok(None),
-        }
-    });
-    drop(_raw);
-    // Blocking stdin reads must not hold the process open.
-    rt.shutdown_background();
-    match outcome.context("cannot install signal handlers")? {
-        Some(Outcome::Exited(code)) => Ok(code),
-        Some(Outcome::Hop(e)) => {
-            eprintln!("stackctl: {e}");
-            Ok(255)
-        }
-        None => {
-            // execution.md §4: interrupted runs end every child they started and exit 99.
-            eprintln!("stackctl: interrupted");
-            Ok(99)
-        }
-    }
-}
-
-/// Our terminal in raw mode for `-t`, restored on drop.
-struct RawTerminal(nix::sys::termios::Termios);
-
-impl RawTerminal {
-    fn enter() -> Option<RawTerminal> {
-        use nix::sys::termios::{SetArg, cfmakeraw, tcgetattr, tcsetattr};
-        use std::io::IsTerminal;
-        let stdin = std::io::stdin();
-        if !stdin.is_terminal() {
-            return None;
-        }
-        let saved = tcgetattr(&stdin).ok()?;
-        let mut raw = saved.clone();
-        cfmakeraw(&mut raw);
-        tcsetattr(&stdin, SetArg::TCSANOW, &raw).ok()?;
-        Some(RawTerminal(saved))
-    }
-}
-
-impl Drop for RawTerminal {
-    fn drop(&mut self) {
-        use nix::sys::termios::{SetArg, tcsetattr};
-        let _ = tcsetattr(std::io::stdin(), SetArg::TCSANOW, &self.0);
-    }
+    super::one_host::run(&plan, args.persist)
 }

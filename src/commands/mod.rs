@@ -8,6 +8,7 @@ pub mod exec_many;
 pub mod graph;
 pub mod hosts;
 pub mod inventory;
+pub mod one_host;
 pub mod resolve;
 pub mod session;
 pub mod shell;

@@ -10,9 +10,8 @@ use crate::cli::{GlobalArgs, SshChainArg};
 use crate::plan::{self, PlanOptions, SshChain};
 use crate::stack;
 use crate::transport::ssh::SshPoolOptions;
-use crate::transport::stream::{Outcome, UserIo};
-use crate::transport::tty::RawTerminal;
-use anyhow::{Context, Result, bail};
+
+use anyhow::{Result, bail};
 use std::time::Duration;
 
 #[derive(Debug, clap::Args)]
@@ -90,33 +89,5 @@ pub fn run(global: &GlobalArgs, args: &ShellArgs) -> Result<i32> {
         print!("{}", crate::output::plan::text(&plan, chain));
         return Ok(0);
     }
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
-    let raw = RawTerminal::enter();
-    let outcome = rt.block_on(async {
-        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
-        let run =
-            crate::transport::run_plan_with(&plan, UserIo::process(), pool_options(args.persist));
-        tokio::select! {
-            o = run => Ok::<_, std::io::Error>(Some(o)),
-            _ = tokio::signal::ctrl_c() => Ok(None),
-            _ = term.recv() => Ok(None),
-        }
-    });
-    drop(raw);
-    // The stdin reader thread blocks on the terminal: it must not hold the process open.
-    rt.shutdown_background();
-    match outcome.context("cannot install signal handlers")? {
-        Some(Outcome::Exited(code)) => Ok(code),
-        Some(Outcome::Hop(e)) => {
-            eprintln!("stackctl: {e}");
-            Ok(255)
-        }
-        None => {
-            eprintln!("stackctl: interrupted");
-            Ok(99)
-        }
-    }
+    super::one_host::run(&plan, args.persist)
 }
