@@ -16,7 +16,6 @@ use super::targets;
 use crate::cli::{CheckArgs, CheckFormat, GlobalArgs};
 use crate::output::check::{self, Class, HopCheck, HostCheck, Status};
 use crate::plan::{self, Placement, PlanError, PlanOptions, SshChain};
-use crate::settings::defs;
 use crate::stack::{self, Builder, HopKind, Stack};
 use crate::transport::stream::{Outcome, UserIo};
 use anyhow::{Context, Result};
@@ -25,20 +24,10 @@ use std::sync::Arc;
 use std::time::Instant;
 use tokio::sync::Semaphore;
 
-/// `-f`, else ANSIBLE_FORKS / ansible.cfg `forks`, else 32 (as `exec` on several hosts).
-const DEFAULT_FORKS: usize = 32;
-
 pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<i32> {
     let session = Session::load(global)?;
     let names = session.select_hosts(&args.pattern)?;
-    let forks = args.forks.map(|f| f as usize).unwrap_or_else(|| {
-        session
-            .settings
-            .lookup(&defs::FORKS)
-            .and_then(|(v, _)| v.trim().parse::<usize>().ok())
-            .filter(|n| *n > 0)
-            .unwrap_or(DEFAULT_FORKS)
-    });
+    let forks = session.forks(args.forks);
     let resolved: Vec<targets::Resolved> = {
         let hosts = SessionHosts::new(session.vars(true));
         names

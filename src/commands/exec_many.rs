@@ -6,7 +6,6 @@ use super::session::{Session, SessionHosts};
 use crate::cli::{ExecArgs, ExecFormat, SshChainArg, WorkerModelArg};
 use crate::output::fanout::{Mode, Printer};
 use crate::plan::{self, PlanOptions, SshChain};
-use crate::settings::defs;
 use crate::stack;
 use crate::workers::classic::ClassicWorkerModel;
 use crate::workers::inline::InlineWorkerModel;
@@ -14,8 +13,6 @@ use crate::workers::{Event, Finished, RunOptions, Status, Task, WorkerModel};
 use anyhow::{Context, Result, bail};
 use std::os::unix::ffi::OsStrExt;
 use std::time::Duration;
-
-const DEFAULT_FORKS: usize = 32;
 
 pub fn run(session: &Session, names: Vec<String>, args: &ExecArgs) -> Result<i32> {
     if args.tty {
@@ -101,7 +98,7 @@ pub fn run(session: &Session, names: Vec<String>, args: &ExecArgs) -> Result<i32
         );
     }
     let opts = RunOptions {
-        forks: forks(args, session),
+        forks: session.forks(args.forks),
         muxes: muxes(args),
         max_startups: args.max_startups as usize,
         max_idle: args.max_idle as usize,
@@ -206,19 +203,6 @@ impl Progress {
             bar.finish_and_clear();
         }
     }
-}
-
-/// `-f`, else ANSIBLE_FORKS / ansible.cfg `forks`, else 32.
-fn forks(args: &ExecArgs, session: &Session) -> usize {
-    if let Some(f) = args.forks {
-        return f as usize;
-    }
-    session
-        .settings
-        .lookup(&defs::FORKS)
-        .and_then(|(v, _)| v.trim().parse::<usize>().ok())
-        .filter(|n| *n > 0)
-        .unwrap_or(DEFAULT_FORKS)
 }
 
 /// `--muxes N`, else one per CPU with `--mux-per-cpu`, else `STACKCTL_CPU_COUNT`, else 1.

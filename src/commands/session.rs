@@ -13,6 +13,10 @@ use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+/// Hosts run at once when neither `-f` nor Ansible's forks setting says (stackctl's choice;
+/// Ansible's own default is 5).
+pub const DEFAULT_FORKS: usize = 32;
+
 pub struct Session {
     pub settings: Settings,
     pub inv: Inventory,
@@ -78,6 +82,17 @@ impl Session {
             eprintln!("[WARNING]: {w}");
         }
         Ok(hosts)
+    }
+
+    /// How many hosts run at once: `-f N`, else `ANSIBLE_FORKS` / ansible.cfg `forks`, else 32.
+    pub fn forks(&self, cli: Option<u32>) -> usize {
+        cli.map(|f| f as usize).unwrap_or_else(|| {
+            self.settings
+                .lookup(&defs::FORKS)
+                .and_then(|(v, _)| v.trim().parse::<usize>().ok())
+                .filter(|n| *n > 0)
+                .unwrap_or(DEFAULT_FORKS)
+        })
     }
 
     /// Ends the session without freeing it: the process exits right after, and freeing a

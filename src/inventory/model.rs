@@ -200,6 +200,10 @@ impl Inventory {
         value: Value,
         origin: Origin,
     ) -> Result<(), String> {
+        // An entity that is neither a group nor a host is Ansible's error too.
+        if !self.groups.contains_key(entity) && !self.hosts.contains_key(entity) {
+            return Err(format!("Could not identify group or host named {entity}"));
+        }
         if key == "ansible_group_priority"
             && let Some(g) = self.groups.get_mut(entity)
         {

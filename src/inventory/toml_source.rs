@@ -267,12 +267,6 @@ impl Reader<'_> {
         value: Value,
         line: usize,
     ) -> Result<(), SourceError> {
-        if !self.inv.groups.contains_key(entity) && !self.inv.hosts.contains_key(entity) {
-            return Err(self.err(
-                Some(line),
-                format!("Could not identify group or host named {entity}"),
-            ));
-        }
         self.inv
             .set_source_variable(entity, key, value, Origin::file(self.path, line))
             .map_err(|e| self.err(Some(line), e))

@@ -304,12 +304,6 @@ impl Reader<'_> {
         value: Value,
         line: usize,
     ) -> Result<(), SourceError> {
-        if !self.inv.groups.contains_key(entity) && !self.inv.hosts.contains_key(entity) {
-            return Err(self.err(
-                line,
-                format!("Could not identify group or host named {entity}"),
-            ));
-        }
         let origin = self.origin(line);
         self.inv
             .set_source_variable(entity, key, value, origin)
