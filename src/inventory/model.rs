@@ -451,8 +451,13 @@ mod tests {
         );
         // On a host it is an ordinary variable.
         inv.add_host("h", None, None, &o);
-        inv.set_source_variable("h", "ansible_group_priority", Value::Null, o)
+        inv.set_source_variable("h", "ansible_group_priority", Value::Null, o.clone())
             .unwrap();
+        // Neither a group nor a host: Ansible's set_variable error, for every reader.
+        assert_eq!(
+            inv.set_source_variable("ghost", "x", Value::Int(1), o),
+            Err("Could not identify group or host named ghost".to_string())
+        );
         assert_eq!(
             inv.hosts["h"].vars["ansible_group_priority"].value,
             Value::Null
