@@ -15,6 +15,9 @@ use std::time::{Duration, Instant};
 
 const BIN: &str = env!("CARGO_BIN_EXE_stackctl");
 /// No run may take longer: a hang fails the test instead of blocking CI.
+mod common;
+use common::{Capture, run_with_deadline};
+
 const DEADLINE: Duration = Duration::from_secs(60);
 
 static FIXTURE_LOCK: Mutex<()> = Mutex::new(());
@@ -147,7 +150,7 @@ impl Fixture {
             .args(["exec", "localhost", "-i"])
             .arg(self.dir.path().join("inv"))
             .args(args);
-        run_with_deadline(c, stdin)
+        run_with_deadline(c, stdin, DEADLINE)
     }
 }
 
@@ -177,48 +180,6 @@ fn local_inventory(dir: &Path) {
 fn chmod(p: &Path, mode: u32) {
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode)).expect("chmod");
-}
-
-fn run_with_deadline(mut c: Command, stdin: &[u8]) -> Output {
-    c.stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = c.spawn().expect("spawn stackctl");
-    let input = stdin.to_vec();
-    let mut sin = child.stdin.take().expect("stdin");
-    let writer = std::thread::spawn(move || {
-        use std::io::Write;
-        let _ = sin.write_all(&input);
-    });
-    let mut out = child.stdout.take().expect("stdout");
-    let mut err = child.stderr.take().expect("stderr");
-    let ro = std::thread::spawn(move || {
-        let mut v = Vec::new();
-        let _ = out.read_to_end(&mut v);
-        v
-    });
-    let re = std::thread::spawn(move || {
-        let mut v = Vec::new();
-        let _ = err.read_to_end(&mut v);
-        v
-    });
-    let start = Instant::now();
-    let status = loop {
-        if let Some(s) = child.try_wait().expect("wait") {
-            break s;
-        }
-        if start.elapsed() > DEADLINE {
-            let _ = child.kill();
-            panic!("stackctl exec did not finish within {DEADLINE:?} (hang)");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    let _ = writer.join();
-    Output {
-        status,
-        stdout: ro.join().unwrap_or_default(),
-        stderr: re.join().unwrap_or_default(),
-    }
 }
 
 fn text(b: &[u8]) -> String {
@@ -527,7 +488,7 @@ fn docker_hop_through_a_recording_stand_in() {
             "a b",
             "",
         ]);
-    let o = run_with_deadline(c, b"");
+    let o = run_with_deadline(c, b"", DEADLINE);
     assert_eq!(text(&o.stdout), "it's|$(id)|a b||", "{}", text(&o.stderr));
     assert_eq!(text(&o.stderr), "");
     assert_eq!(o.status.code(), Some(0));
@@ -561,7 +522,7 @@ fn exit_status_stdout_stderr_and_snippets_locally() {
             .arg(dir.path().join("inv"))
             .arg("--")
             .args(args);
-        run_with_deadline(c, stdin)
+        run_with_deadline(c, stdin, DEADLINE)
     };
     // A single word is a snippet.
     let o = run(&["echo out; echo err >&2; exit 3"], b"");
@@ -615,36 +576,6 @@ mod chain {
     use stackctl::stack::{Builder, Hop, HopKind, Stack};
     use stackctl::transport::stream::{Outcome, UserIo};
     use stackctl::value::{Map, Value};
-    use std::sync::{Arc, Mutex as StdMutex};
-
-    #[derive(Clone, Default)]
-    struct Capture(Arc<StdMutex<Vec<u8>>>);
-
-    impl tokio::io::AsyncWrite for Capture {
-        fn poll_write(
-            self: std::pin::Pin<&mut Self>,
-            _: &mut std::task::Context<'_>,
-            data: &[u8],
-        ) -> std::task::Poll<std::io::Result<usize>> {
-            self.0
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .extend_from_slice(data);
-            std::task::Poll::Ready(Ok(data.len()))
-        }
-        fn poll_flush(
-            self: std::pin::Pin<&mut Self>,
-            _: &mut std::task::Context<'_>,
-        ) -> std::task::Poll<std::io::Result<()>> {
-            std::task::Poll::Ready(Ok(()))
-        }
-        fn poll_shutdown(
-            self: std::pin::Pin<&mut Self>,
-            _: &mut std::task::Context<'_>,
-        ) -> std::task::Poll<std::io::Result<()>> {
-            std::task::Poll::Ready(Ok(()))
-        }
-    }
 
     fn hop(method: &str, builder: Builder, kind: HopKind, pairs: &[(&str, Value)]) -> Hop {
         Hop {
@@ -796,7 +727,7 @@ fn an_unknown_prompt_times_out_and_is_killed() {
         .arg(dir.path().join("inv"))
         .args(["-e", "ansible_connection=docker", "-T", "2", "--", "true"]);
     let start = Instant::now();
-    let o = run_with_deadline(c, b"");
+    let o = run_with_deadline(c, b"", DEADLINE);
     assert!(
         start.elapsed() < Duration::from_secs(10),
         "{:?}",
@@ -832,7 +763,7 @@ fn a_closed_stdout_ends_the_command() {
         "'{BIN}' exec localhost -i '{}' -- yes | head -n 2",
         dir.path().join("inv").display()
     ));
-    let o = run_with_deadline(c, b"");
+    let o = run_with_deadline(c, b"", DEADLINE);
     assert_eq!(text(&o.stdout), "y\ny\n");
 }
 

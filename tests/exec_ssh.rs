@@ -6,12 +6,13 @@
 //! Until the ssh transport (branch `ssh`) is merged, `SshPool` is a stub that answers "ssh
 //! transport not built yet": the test then says so and stops.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 const BIN: &str = env!("CARGO_BIN_EXE_stackctl");
+mod common;
+
 const DEADLINE: Duration = Duration::from_secs(60);
 
 fn is_root() -> bool {
@@ -195,46 +196,8 @@ impl Lab {
         c.current_dir(self.dir.path())
             .env("STACKCTL_CONTROL_DIR", self.control.path())
             .args(["exec", "-i", "hosts.ini"])
-            .args(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        let mut child = c.spawn().expect("spawn");
-        let input = stdin.to_vec();
-        let mut sin = child.stdin.take().expect("stdin");
-        let w = std::thread::spawn(move || {
-            use std::io::Write;
-            let _ = sin.write_all(&input);
-        });
-        let mut out = child.stdout.take().expect("stdout");
-        let mut err = child.stderr.take().expect("stderr");
-        let ro = std::thread::spawn(move || {
-            let mut v = Vec::new();
-            let _ = out.read_to_end(&mut v);
-            v
-        });
-        let re = std::thread::spawn(move || {
-            let mut v = Vec::new();
-            let _ = err.read_to_end(&mut v);
-            v
-        });
-        let start = Instant::now();
-        let status = loop {
-            if let Some(s) = child.try_wait().expect("wait") {
-                break s;
-            }
-            if start.elapsed() > DEADLINE {
-                let _ = child.kill();
-                panic!("exec over ssh hung");
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        };
-        let _ = w.join();
-        Output {
-            status,
-            stdout: ro.join().unwrap_or_default(),
-            stderr: re.join().unwrap_or_default(),
-        }
+            .args(args);
+        common::run_with_deadline(c, stdin, DEADLINE)
     }
 }
 

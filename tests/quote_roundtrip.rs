@@ -8,6 +8,9 @@ use proptest::prelude::*;
 use stackctl::plan::quote::{join, quote};
 use std::process::Command;
 
+mod common;
+use common::Capture;
+
 fn shells() -> Vec<&'static str> {
     let found: Vec<&'static str> = ["dash", "bash"]
         .into_iter()
@@ -129,36 +132,6 @@ mod through_the_plan {
     use stackctl::stack::{Builder, Hop, HopKind, Stack};
     use stackctl::transport::stream::{Outcome, UserIo};
     use stackctl::value::{Map, Value};
-    use std::sync::{Arc, Mutex};
-
-    #[derive(Clone, Default)]
-    pub struct Capture(pub Arc<Mutex<Vec<u8>>>);
-
-    impl tokio::io::AsyncWrite for Capture {
-        fn poll_write(
-            self: std::pin::Pin<&mut Self>,
-            _: &mut std::task::Context<'_>,
-            data: &[u8],
-        ) -> std::task::Poll<std::io::Result<usize>> {
-            self.0
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .extend_from_slice(data);
-            std::task::Poll::Ready(Ok(data.len()))
-        }
-        fn poll_flush(
-            self: std::pin::Pin<&mut Self>,
-            _: &mut std::task::Context<'_>,
-        ) -> std::task::Poll<std::io::Result<()>> {
-            std::task::Poll::Ready(Ok(()))
-        }
-        fn poll_shutdown(
-            self: std::pin::Pin<&mut Self>,
-            _: &mut std::task::Context<'_>,
-        ) -> std::task::Poll<std::io::Result<()>> {
-            std::task::Poll::Ready(Ok(()))
-        }
-    }
 
     fn local_stack(k: usize) -> Stack {
         let hop = || {
