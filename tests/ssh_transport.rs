@@ -633,12 +633,38 @@ fn a_master_killed_with_sigkill_is_replaced() {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
         assert!(sock.exists(), "a killed master leaves its socket behind");
-        // Same pool and a new one: both notice and start a new master on the same path.
-        let s2 = pool
-            .session(std::slice::from_ref(&t))
-            .await
-            .expect("session");
-        assert!(s2.raw_command("true").status().await.unwrap().success());
+        // Same pool (which saw the master alive a moment ago, and trusts it for a second: the
+        // command's connect fails, and the run forgets it and starts a new one) and a new pool
+        // (which checks): both start a new master on the same path.
+        let plan = stackctl::plan::Plan {
+            host: "web01".into(),
+            masters: vec![t.clone()],
+            layers: Vec::new(),
+            command: b"echo again".to_vec(),
+            feeds: Vec::new(),
+            tty: false,
+            ready_timeout: Duration::ZERO,
+        };
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let user = stackctl::transport::stream::UserIo {
+            stdin: None,
+            stdout: Box::pin(stackctl::workers::inline::EventWriter {
+                task: 0,
+                stream: stackctl::workers::Stream::Stdout,
+                sink: tx,
+            }),
+            stderr: Box::pin(tokio::io::sink()),
+        };
+        let outcome = stackctl::transport::run_plan_in(Ok(&pool), &plan, user).await;
+        assert!(
+            matches!(outcome, stackctl::transport::stream::Outcome::Exited(0)),
+            "{outcome:?}"
+        );
+        let mut out = Vec::new();
+        while let Ok(stackctl::workers::Event::Output { bytes, .. }) = rx.try_recv() {
+            out.extend(bytes);
+        }
+        assert_eq!(String::from_utf8_lossy(&out), "again\n");
         let s3 = self::pool(&dir)
             .session(std::slice::from_ref(&t))
             .await

@@ -26,19 +26,63 @@ fn last_master_error(plan: &Plan, message: String) -> Outcome {
     })
 }
 
-/// Runs the plan on `plan.masters` through `pool`.
-pub async fn run(pool: &SshPool, plan: &Plan, user: UserIo) -> Outcome {
-    let watch = Watch::from_plan(plan);
-    let session = match pool.session(&plan.masters).await {
-        Ok(s) => s,
-        Err(e) => return Outcome::Hop(e),
-    };
+async fn spawn<'s>(
+    session: &'s openssh::Session,
+    plan: &Plan,
+) -> Result<openssh::RemoteChild<'s>, openssh::Error> {
     let mut cmd = session.raw_command(OsStr::from_bytes(&plan.command));
     cmd.stdin(openssh::Stdio::piped())
         .stdout(openssh::Stdio::piped())
         .stderr(openssh::Stdio::piped());
-    let mut child = match cmd.spawn().await {
+    cmd.spawn().await
+}
+
+/// True when the session could not be opened because the master is gone: the mux connection
+/// failed, and the control socket refuses a new connection (missing, or left by a killed
+/// master).
+fn master_gone(e: &openssh::Error, sock: &std::path::Path) -> bool {
+    let refused = |io: &std::io::Error| {
+        matches!(
+            io.kind(),
+            std::io::ErrorKind::NotFound | std::io::ErrorKind::ConnectionRefused
+        )
+    };
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    let mut disconnected = matches!(e, openssh::Error::Disconnected);
+    while let Some(err) = source {
+        if err.downcast_ref::<std::io::Error>().is_some_and(refused) {
+            disconnected = true;
+        }
+        source = err.source();
+    }
+    disconnected && std::os::unix::net::UnixStream::connect(sock).is_err_and(|e| refused(&e))
+}
+
+/// Runs the plan on `plan.masters` through `pool`.
+pub async fn run(pool: &SshPool, plan: &Plan, user: UserIo) -> Outcome {
+    let watch = Watch::from_plan(plan);
+    let first = match pool.session(&plan.masters).await {
+        Ok(s) => s,
+        Err(e) => return Outcome::Hop(e),
+    };
+    let second;
+    let mut child = match spawn(&first, plan).await {
         Ok(c) => c,
+        // The pool trusted a master it saw alive a moment ago, and it is gone (its socket
+        // refuses us): the request died with it, so asking again (and re-establishing) is safe.
+        Err(e) if master_gone(&e, first.control_socket()) => {
+            pool.forget(&plan.masters).await;
+            second = match pool.session(&plan.masters).await {
+                Ok(s) => s,
+                Err(e) => return Outcome::Hop(e),
+            };
+            match spawn(&second, plan).await {
+                Ok(c) => c,
+                Err(e) => {
+                    return last_master_error(plan, format!("cannot start the command: {e}"));
+                }
+            }
+        }
         Err(e) => return last_master_error(plan, format!("cannot start the command: {e}")),
     };
     let io = ChildIo::pipes(

@@ -52,6 +52,10 @@ pub struct SshPoolOptions {
     /// Deadline for establishing one master (covers key exchange and authentication, which
     /// `ConnectTimeout` does not). `None`: the hop's `connect_timeout` + 20 s.
     pub establish_timeout: Option<Duration>,
+    /// Remove the files of gone masters when the pool opens. A run's worker and multiplexer
+    /// processes open many pools on one directory; the directory is pruned once, by the
+    /// multiplexer when it starts, not on every connection (that was O(masters) per host).
+    pub prune: bool,
 }
 
 impl Default for SshPoolOptions {
@@ -60,6 +64,7 @@ impl Default for SshPoolOptions {
             control_dir: None,
             persist: Duration::from_secs(60),
             establish_timeout: None,
+            prune: true,
         }
     }
 }
@@ -102,9 +107,18 @@ enum Slot {
     Ready {
         session: Arc<openssh::Session>,
         sock: PathBuf,
+        /// When this process last saw the master answer.
+        checked: std::time::Instant,
     },
     Failed(HopError),
 }
+
+/// A master seen alive this recently is used without asking it again: each check is a round
+/// trip the master process must serve, and a run of many short commands on warm masters spent
+/// as much of the masters' time on checks as on sessions. A master that died within the
+/// window fails the session's connect, which [`SshPool::forget`] and a retry mend (see
+/// `remote::run`).
+const FRESH: Duration = Duration::from_secs(1);
 
 /// OpenSSH masters shared by every chain of a run (see the module doc).
 pub struct SshPool {
@@ -185,7 +199,9 @@ impl SshPool {
                 .join(dir)
         };
         ensure_private_dir(&dir)?;
-        prune(&dir);
+        if opts.prune {
+            prune(&dir);
+        }
         Ok(SshPool {
             dir,
             persist: opts.persist,
@@ -243,10 +259,15 @@ impl SshPool {
             if let Slot::Failed(e) = &*g {
                 return Err(e.clone());
             }
-            if let Slot::Ready { session, sock, .. } = &*g
+            if let Slot::Ready {
+                session,
+                sock,
+                checked,
+            } = &mut *g
                 && !parent_fresh
-                && alive(session).await
+                && (checked.elapsed() < FRESH || alive(session).await)
             {
+                *checked = std::time::Instant::now();
                 let (session, sock) = (session.clone(), sock.clone());
                 parent = Some((key, sock, false));
                 result = Some(session);
@@ -267,6 +288,7 @@ impl SshPool {
                     *g = Slot::Ready {
                         session: session.clone(),
                         sock: sock.clone(),
+                        checked: std::time::Instant::now(),
                     };
                     parent = Some((key, sock, fresh));
                     result = Some(session);
@@ -278,6 +300,38 @@ impl SshPool {
             }
         }
         result.ok_or_else(|| hop_error(last, "no session".into()))
+    }
+
+    /// Forgets what this pool knows of the masters of `chain` (ready or failed), so that the
+    /// next [`Self::session`] checks them again, re-establishing dead ones and retrying
+    /// failed ones.
+    pub async fn forget(&self, chain: &[SshTarget]) {
+        for key in Self::keys(chain) {
+            *self.slot(&key).lock().await = Slot::Empty;
+        }
+    }
+
+    /// Takes the masters of `chain` as alive without asking them: another process (the run's
+    /// multiplexer) has just established or checked them. Should one be gone after all, the
+    /// session's connect fails and `remote::run` forgets and retries.
+    pub async fn trust(&self, chain: &[SshTarget]) {
+        for key in Self::keys(chain) {
+            let paths = MasterPaths::new(&self.dir, &key);
+            let slot = self.slot(&key);
+            let mut g = slot.lock().await;
+            if matches!(&*g, Slot::Ready { .. }) || !paths.sock.exists() {
+                continue;
+            }
+            let session = openssh::Session::resume_mux(
+                paths.sock.clone().into_boxed_path(),
+                Some(paths.log.clone().into_boxed_path()),
+            );
+            *g = Slot::Ready {
+                session: Arc::new(session),
+                sock: paths.sock,
+                checked: std::time::Instant::now(),
+            };
+        }
     }
 
     /// Resumes a live master at the hop's socket, or launches one. Returns (session, launched).
@@ -293,6 +347,17 @@ impl SshPool {
         let deadline = self
             .establish_timeout
             .unwrap_or_else(|| Duration::from_secs(t.connect_timeout.max(1) + 20));
+        // A live master needs no lock: many workers of a run resume the same bastion master at
+        // once, and queueing them on its lock cost a poll interval each.
+        if !parent_fresh && paths.sock.exists() {
+            let s = openssh::Session::resume_mux(
+                paths.sock.clone().into_boxed_path(),
+                Some(paths.log.clone().into_boxed_path()),
+            );
+            if alive(&s).await {
+                return Ok((Arc::new(s), false));
+            }
+        }
         // Another stackctl may be establishing the same master right now: two `ssh -M` on one
         // socket would leave the second running as a plain background connection.
         let _lock = lock_file(&paths.lock, deadline)

@@ -10,6 +10,12 @@
 //! on disk during the run. Each worker gets `PR_SET_PDEATHSIG(SIGTERM)`, so it ends if the
 //! top-level process dies (spawned from the main thread, which lives for the whole run).
 //!
+//! Workers start on demand, up to `forks`: a few at first (eight per CPU), then one more each
+//! time a task is still running [`GROW_AFTER`] after it was handed out while tasks wait. Short
+//! commands on warm masters are then served by a handful of workers (spawning 200 processes
+//! to run `true` 200 times cost more than the commands), while slow connections or commands
+//! grow the pool geometrically to `forks` within a few tenths of a second.
+//!
 //! A worker that dies (crash, SIGKILL) is noticed when its stdout ends before the task's
 //! result: that host is reported failed with the reason, a new worker takes its place, and the
 //! run completes. On interrupt the top-level process SIGTERMs every worker, whose running task
@@ -24,6 +30,16 @@ use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::mpsc::UnboundedSender;
+
+/// How long a task may run before its slot asks for one more worker.
+pub const GROW_AFTER: Duration = Duration::from_millis(50);
+
+/// Workers started before any task has shown whether it is quick: eight per CPU (measured on
+/// 200 warm targets: fewer leave the masters idle between sessions, more cost more to spawn
+/// than they save).
+fn initial_workers() -> usize {
+    8 * std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+}
 
 /// argv[0] of a worker: the title, padded so that later titles (longer host names) fit.
 fn worker_arg0() -> String {
@@ -65,7 +81,8 @@ impl ClassicWorkerModel {
         let mut socks = Vec::new();
         for i in 0..self.opts.muxes.max(1) {
             let mut cmd = std::process::Command::new(self_exe()?);
-            cmd.arg0(format!("{:<40}", format!("stackctl: mux:{i}")))
+            cmd.env(ALLOCATOR_TUNING.0, ALLOCATOR_TUNING.1)
+                .arg0(format!("{:<40}", format!("stackctl: mux:{i}")))
                 .arg("__mux")
                 .arg(i.to_string())
                 .arg(&dir)
@@ -130,9 +147,23 @@ fn death_signal(cmd: &mut std::process::Command) {
     }
 }
 
+/// Set in the environment of workers and multiplexers: mimalloc's default commits (and the
+/// kernel zeroes) a few MiB of arena per process up front, which across a few hundred workers
+/// cost more CPU than the commands they ran. The child removes it again before it runs
+/// anything ([`forget_allocator_tuning`]).
+const ALLOCATOR_TUNING: (&str, &str) = ("MIMALLOC_ARENA_EAGER_COMMIT", "0");
+
+/// Called first thing in a worker or multiplexer: its own children must not inherit
+/// [`ALLOCATOR_TUNING`].
+pub fn forget_allocator_tuning() {
+    // SAFETY: called at the start of the process's main, before any other thread exists.
+    unsafe { std::env::remove_var(ALLOCATOR_TUNING.0) };
+}
+
 fn spawn_worker() -> std::io::Result<tokio::process::Child> {
     let mut cmd = std::process::Command::new(self_exe()?);
-    cmd.arg0(worker_arg0())
+    cmd.env(ALLOCATOR_TUNING.0, ALLOCATOR_TUNING.1)
+        .arg0(worker_arg0())
         .arg("__worker")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -188,17 +219,38 @@ impl WorkerModel for ClassicWorkerModel {
             .extend(tasks);
         let pids = self.pids.clone();
         Box::pin(async move {
-            let mut set = tokio::task::JoinSet::new();
-            for _ in 0..slots {
+            let (grow, mut wants_more) = tokio::sync::mpsc::unbounded_channel();
+            let start = |set: &mut tokio::task::JoinSet<()>| {
                 set.spawn(slot(
                     queue.clone(),
                     sink.clone(),
                     pids.clone(),
+                    grow.clone(),
                     timeout,
                     persist,
                 ));
+            };
+            let mut set = tokio::task::JoinSet::new();
+            let mut started = slots.min(initial_workers());
+            for _ in 0..started {
+                start(&mut set);
             }
-            while set.join_next().await.is_some() {}
+            loop {
+                tokio::select! {
+                    Some(()) = wants_more.recv() => {
+                        let waiting = !queue.lock().unwrap_or_else(|p| p.into_inner()).is_empty();
+                        if waiting && started < slots {
+                            started += 1;
+                            start(&mut set);
+                        }
+                    }
+                    joined = set.join_next() => {
+                        if joined.is_none() {
+                            break;
+                        }
+                    }
+                }
+            }
         })
     }
 
@@ -246,6 +298,7 @@ async fn slot(
     queue: Arc<Mutex<VecDeque<Task>>>,
     sink: UnboundedSender<Event>,
     pids: Arc<Mutex<Vec<u32>>>,
+    grow: UnboundedSender<()>,
     timeout: Option<Duration>,
     persist: Duration,
 ) {
@@ -291,6 +344,14 @@ async fn slot(
                 None => false,
             };
             if wrote {
+                // A timer beside the reads (a read must not be cancelled half way).
+                let timer = {
+                    let grow = grow.clone();
+                    tokio::spawn(async move {
+                        tokio::time::sleep(GROW_AFTER).await;
+                        let _ = grow.send(());
+                    })
+                };
                 loop {
                     match ipc::read(&mut stdout).await {
                         Ok(Some(Frame::Output {
@@ -313,6 +374,7 @@ async fn slot(
                         Ok(None) | Err(_) => break,
                     }
                 }
+                timer.abort();
             }
             if !done {
                 died = true;

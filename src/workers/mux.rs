@@ -10,8 +10,8 @@
 //! Masters are OpenSSH ControlMasters that outlive the run by `--persist` (their
 //! `ControlPersist`): the service forgets an idle hop after that linger and the master ends by
 //! itself. With `--persist 0` the service keeps hops until the run ends and then ends the
-//! masters this mux started, children first. Each connection attempt uses a fresh [`SshPool`],
-//! so a failure is not cached.
+//! masters this mux started, children first. The mux's one [`SshPool`] forgets a chain after a
+//! failed attempt, so a failure is not cached, and forgets a master it closes.
 
 use super::conn::{BoxFuture, ConnOptions, ConnService, Connector, HopSpec, Unreachable};
 use super::{ipc, titles};
@@ -59,6 +59,8 @@ pub fn hop_of(t: &SshTarget) -> HopSpec {
 }
 
 struct SshConnector {
+    /// Every hop's master; a parent seen alive a moment ago is not asked again per child.
+    pool: Arc<SshPool>,
     persist: Duration,
     /// Masters ended by `close` (persist 0), awaited before the mux exits.
     closing: Arc<Mutex<Vec<tokio::task::JoinHandle<()>>>>,
@@ -75,7 +77,7 @@ impl Connector for SshConnector {
         parent: Option<Vec<SshTarget>>,
         hop: HopSpec,
     ) -> BoxFuture<Result<Vec<SshTarget>, String>> {
-        let persist = self.persist;
+        let pool = self.pool.clone();
         let launched = self.launched.clone();
         Box::pin(async move {
             let target: SshTarget = hop
@@ -86,14 +88,12 @@ impl Connector for SshConnector {
                 .ok_or_else(|| "internal: hop without its ssh target".to_string())?;
             let mut chain = parent.unwrap_or_default();
             chain.push(target);
-            let pool = SshPool::new(SshPoolOptions {
-                persist,
-                ..SshPoolOptions::default()
-            })
-            .map_err(|e| e.to_string())?;
             let key = SshPool::keys(&chain).pop().unwrap_or_default();
             let existed = MasterPaths::new(pool.control_dir(), &key).sock.exists();
-            pool.session(&chain).await.map_err(|e| e.message)?;
+            if let Err(e) = pool.session(&chain).await {
+                pool.forget(&chain).await;
+                return Err(e.message);
+            }
             if !existed {
                 lock(&launched).insert(key);
             }
@@ -102,6 +102,10 @@ impl Connector for SshConnector {
     }
 
     fn close(&self, conn: Vec<SshTarget>) {
+        let pool = self.pool.clone();
+        let forget = conn.clone();
+        // The parents are forgotten too: they are checked again on their next use.
+        tokio::spawn(async move { pool.forget(&forget).await });
         if !self.persist.is_zero() {
             // The master ends after ControlPersist; see the module doc.
             return;
@@ -127,6 +131,7 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 /// `stackctl __mux N DIR`: serves `DIR/mux-N.sock` until the top-level process closes our
 /// stdin (or dies: PDEATHSIG).
 pub fn main(index: usize, dir: &Path, opts: ConnOptions, persist: Duration) -> Result<i32> {
+    super::classic::forget_allocator_tuning();
     titles::set_args(&format!("stackctl: mux:{index}"));
     titles::set_comm(&format!("stackctl: mux:{index}"));
     let rt = tokio::runtime::Builder::new_current_thread()
@@ -134,12 +139,22 @@ pub fn main(index: usize, dir: &Path, opts: ConnOptions, persist: Duration) -> R
         .build()
         .context("cannot start the async runtime")?;
     let path = socket(dir, index);
+    // Prunes the control directory once for the run (see `SshPoolOptions::prune`).
+    if index == 0 {
+        let _ = SshPool::new(SshPoolOptions::default());
+    }
     let code = rt.block_on(async {
         let _ = std::fs::remove_file(&path);
         let listener = tokio::net::UnixListener::bind(&path)
             .with_context(|| format!("cannot listen on {}", path.display()))?;
         let closing = Arc::new(Mutex::new(Vec::new()));
+        let pool = SshPool::new(SshPoolOptions {
+            persist,
+            prune: false,
+            ..SshPoolOptions::default()
+        })?;
         let connector = SshConnector {
+            pool: Arc::new(pool),
             persist,
             closing: closing.clone(),
             launched: Arc::new(Mutex::new(HashSet::new())),

@@ -11,6 +11,7 @@ use crate::transport::ssh::{SshPool, SshPoolOptions};
 use anyhow::{Context, Result};
 
 pub fn main() -> Result<i32> {
+    super::classic::forget_allocator_tuning();
     // SAFETY: setting a signal disposition to SIG_IGN has no preconditions.
     unsafe {
         let _ = nix::sys::signal::signal(
@@ -46,6 +47,7 @@ async fn serve() -> std::io::Result<()> {
             pool = Some(
                 SshPool::new(SshPoolOptions {
                     persist: t.persist,
+                    prune: false,
                     ..SshPoolOptions::default()
                 })
                 .map_err(|e| e.to_string()),
@@ -62,16 +64,18 @@ async fn serve() -> std::io::Result<()> {
         let lease = match (task.mux.as_deref(), task.plan.masters.is_empty()) {
             (Some(sock), false) => {
                 let started = std::time::Instant::now();
-                super::mux::get(sock, &task.plan.masters)
-                    .await
-                    .map(Some)
-                    .map_err(|e| super::Finished {
-                        status: super::Status::Unreachable,
-                        rc: None,
-                        hop: Some(e.index),
-                        error: Some(e.to_string()),
-                        duration: started.elapsed(),
-                    })
+                let got = super::mux::get(sock, &task.plan.masters).await;
+                if let (Ok(_), Some(Ok(p))) = (&got, &pool) {
+                    // The mux has just established or reused them: no need to ask again.
+                    p.trust(&task.plan.masters).await;
+                }
+                got.map(Some).map_err(|e| super::Finished {
+                    status: super::Status::Unreachable,
+                    rc: None,
+                    hop: Some(e.index),
+                    error: Some(e.to_string()),
+                    duration: started.elapsed(),
+                })
             }
             _ => Ok(None),
         };
