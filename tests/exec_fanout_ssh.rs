@@ -284,18 +284,104 @@ fn sigint_ends_workers_and_muxes_and_exits_99() {
             .any(|l| l.split_whitespace().nth(1) == Some(me.as_str())),
         "children left:\n{table}"
     );
-    // The remote commands are not signalled (no pty, as with plain ssh): end them here.
-    for l in table.lines() {
-        let f: Vec<&str> = l.split_whitespace().collect();
-        if f.get(2..) == Some(&["sleep", marker.as_str()][..])
-            && let Some(pid) = f.first().and_then(|p| p.parse::<i32>().ok())
-        {
-            let _ = nix::sys::signal::kill(
-                nix::unistd::Pid::from_raw(pid),
-                nix::sys::signal::Signal::SIGKILL,
+    // The remote commands were ended where they ran (execution.md §4): no `sleep` is left.
+    assert_eq!(sleepers(&marker), 0, "{}", ps_args());
+}
+
+/// How many `sleep MARKER` processes run on this machine (the targets are on loopback).
+fn sleepers(marker: &str) -> usize {
+    ps_args()
+        .lines()
+        .filter(|l| l.split_whitespace().skip(2).collect::<Vec<_>>() == ["sleep", marker])
+        .count()
+}
+
+#[test]
+fn a_command_timeout_kills_the_remote_command() {
+    // Classic and inline; the remote `sleep` runs in a compound command, so killing the login
+    // shell alone would leave it behind: the whole process group must go.
+    for model in ["classic", "inline"] {
+        let fleet = Fleet::start();
+        let marker = format!("47.{}", std::process::id());
+        let (code, out, err) = fleet.stackctl(&[
+            "exec",
+            "app",
+            "--worker-model",
+            model,
+            "--command-timeout",
+            "3",
+            "--format",
+            "json",
+            "--",
+            &format!("echo started; sleep {marker}; echo not reached"),
+        ]);
+        assert_eq!(code, Some(2), "{model}: {err}");
+        let mut hosts = Vec::new();
+        for l in out.lines() {
+            let v: serde_json::Value = serde_json::from_str(l).expect("json line");
+            assert_eq!(
+                (
+                    &v["status"],
+                    &v["rc"],
+                    &v["error"],
+                    &v["stdout"],
+                    &v["stderr"]
+                ),
+                (
+                    &"failed".into(),
+                    &serde_json::Value::Null,
+                    &"command timed out after 3s".into(),
+                    &"started\n".into(),
+                    &"".into()
+                ),
+                "{model}: {l}"
             );
+            hosts.push(v["host"].as_str().unwrap_or_default().to_string());
         }
+        assert_eq!(hosts.len(), TARGETS, "{model}: {out}");
+        assert!(
+            err.ends_with(&format!(
+                "stackctl: {TARGETS} hosts: 0 ok, {TARGETS} failed (app[01-{TARGETS}])\n"
+            )),
+            "{model}: {err}"
+        );
+        assert_eq!(sleepers(&marker), 0, "{model}: {}", ps_args());
     }
+}
+
+#[test]
+fn sigint_on_one_host_kills_its_remote_command() {
+    let fleet = Fleet::start();
+    let marker = format!("48.{}", std::process::id());
+    let child = Command::new(env!("CARGO_BIN_EXE_stackctl"))
+        .env("STACKCTL_CONTROL_DIR", fleet.lab.path().join("ctl"))
+        .env("HOME", fleet.lab.path())
+        .current_dir(fleet.lab.path())
+        .arg("-i")
+        .arg(&fleet.inv)
+        .args(["exec", "app01", "--", &format!("sleep {marker}; true")])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while sleepers(&marker) < 1 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(sleepers(&marker), 1, "the command runs");
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(child.id() as i32),
+        nix::sys::signal::Signal::SIGINT,
+    )
+    .expect("kill");
+    let o = child.wait_with_output().expect("wait");
+    assert_eq!(o.status.code(), Some(99));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr),
+        "stackctl: interrupted\n"
+    );
+    assert_eq!(sleepers(&marker), 0, "{}", ps_args());
 }
 
 #[test]

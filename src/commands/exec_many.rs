@@ -7,6 +7,7 @@ use crate::cli::{ExecArgs, ExecFormat, SshChainArg, WorkerModelArg};
 use crate::output::fanout::{Mode, Printer};
 use crate::plan::{self, PlanOptions, SshChain};
 use crate::stack;
+use crate::transport::stop::STOP_WAIT;
 use crate::workers::classic::ClassicWorkerModel;
 use crate::workers::inline::InlineWorkerModel;
 use crate::workers::{Event, Finished, RunOptions, Status, Task, WorkerModel};
@@ -107,7 +108,7 @@ pub fn run(session: &Session, names: Vec<String>, args: &ExecArgs) -> Result<i32
     };
     let mut model: Box<dyn WorkerModel> = match args.worker_model {
         WorkerModelArg::Classic => Box::new(ClassicWorkerModel::new(opts)),
-        WorkerModelArg::Inline => Box::new(InlineWorkerModel { opts }),
+        WorkerModelArg::Inline => Box::new(InlineWorkerModel::new(opts)),
     };
     model.on_start().map_err(anyhow::Error::msg)?;
     let rt = tokio::runtime::Builder::new_current_thread()
@@ -131,17 +132,16 @@ pub fn run(session: &Session, names: Vec<String>, args: &ExecArgs) -> Result<i32
             }
         }
         progress.clear();
-        // Interrupted: end every task, and give the workers a moment to kill their commands.
+        // Interrupted: every task ends its command where it runs; wait for that.
         if model.interrupt() && running {
-            let _ = tokio::time::timeout(Duration::from_secs(10), run).await;
+            let _ = tokio::time::timeout(STOP_WAIT + Duration::from_secs(2), run).await;
         }
         Ok(true)
     });
     model.on_complete();
     rt.shutdown_background();
     if interrupted.context("cannot install signal handlers")? {
-        // execution.md §4: every worker ended its commands; inline tasks were dropped with
-        // the runtime, which killed their process groups.
+        // execution.md §4: every running command was ended where it ran.
         eprintln!("stackctl: interrupted");
         return Ok(99);
     }

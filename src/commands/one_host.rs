@@ -3,6 +3,7 @@
 //! (the command's; 255 and the hop named on stderr when a hop failed; 99 when interrupted).
 
 use crate::plan::Plan;
+use crate::transport::stop::{STOP_WAIT, Stop};
 use crate::transport::stream::{Outcome, UserIo};
 use crate::transport::tty::RawTerminal;
 use anyhow::{Context, Result};
@@ -16,16 +17,23 @@ pub fn run(plan: &Plan, persist: u64) -> Result<i32> {
     let raw = if plan.tty { RawTerminal::enter() } else { None };
     let outcome = rt.block_on(async {
         let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+        let (stopping, stop) = Stop::pair();
         let run = crate::transport::run_plan_with(
             plan,
             UserIo::process(),
             super::shell::pool_options(persist),
+            stop,
         );
+        tokio::pin!(run);
         tokio::select! {
-            o = run => Ok::<_, std::io::Error>(Some(o)),
-            _ = tokio::signal::ctrl_c() => Ok(None),
-            _ = term.recv() => Ok(None),
+            o = &mut run => return Ok::<_, std::io::Error>(Some(o)),
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
         }
+        // Interrupted: the command is ended where it runs, then we are done.
+        stopping.stop();
+        let _ = tokio::time::timeout(STOP_WAIT, run).await;
+        Ok(None)
     });
     drop(raw);
     // The stdin reader thread may block on the terminal: it must not hold the process open.

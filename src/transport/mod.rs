@@ -10,6 +10,7 @@ pub mod local;
 pub mod pty;
 pub mod remote;
 pub mod ssh;
+pub mod stop;
 pub mod stream;
 pub mod tty;
 
@@ -81,25 +82,32 @@ pub struct HopError {
 /// Runs a plan: locally when it has no ssh master, else on its last master through a fresh
 /// [`ssh::SshPool`]. Never panics; every failure is an [`stream::Outcome::Hop`].
 pub async fn run_plan(plan: &crate::plan::Plan, user: stream::UserIo) -> stream::Outcome {
-    run_plan_with(plan, user, ssh::SshPoolOptions::default()).await
+    run_plan_with(
+        plan,
+        user,
+        ssh::SshPoolOptions::default(),
+        stop::Stop::never(),
+    )
+    .await
 }
 
-/// [`run_plan`] with the pool's options (`--persist`).
+/// [`run_plan`] with the pool's options (`--persist`) and a [`stop::Stop`].
 pub async fn run_plan_with(
     plan: &crate::plan::Plan,
     user: stream::UserIo,
     pool_options: ssh::SshPoolOptions,
+    stop: stop::Stop,
 ) -> stream::Outcome {
     if plan.masters.is_empty() {
-        return local::run(plan, user).await;
+        return run_plan_until(Err("no ssh pool"), plan, user, stop).await;
     }
     match ssh::SshPool::new(pool_options) {
         Ok(pool) => {
-            let outcome = run_plan_in(Ok(&pool), plan, user).await;
+            let outcome = run_plan_until(Ok(&pool), plan, user, stop).await;
             pool.finish().await;
             outcome
         }
-        Err(e) => run_plan_in(Err(&e.to_string()), plan, user).await,
+        Err(e) => run_plan_until(Err(&e.to_string()), plan, user, stop).await,
     }
 }
 
@@ -112,12 +120,25 @@ pub async fn run_plan_in(
     plan: &crate::plan::Plan,
     user: stream::UserIo,
 ) -> stream::Outcome {
+    run_plan_until(pool, plan, user, stop::Stop::never()).await
+}
+
+/// [`run_plan_in`] until `stop`: a remote command's process group is killed where it runs
+/// ([`remote::run`]); a local one, or one under a pty (whose hangup ends the remote side),
+/// is dropped, which kills its local process group. The outcome of a stopped run is whatever
+/// the command ended with; callers that stopped it say why.
+pub async fn run_plan_until(
+    pool: Result<&ssh::SshPool, &str>,
+    plan: &crate::plan::Plan,
+    user: stream::UserIo,
+    mut stop: stop::Stop,
+) -> stream::Outcome {
     if plan.masters.is_empty() {
-        return local::run(plan, user).await;
+        return dropped_on_stop(local::run(plan, user), &mut stop).await;
     }
     match pool {
-        Ok(pool) if plan.tty => tty::run(pool, plan, user).await,
-        Ok(pool) => remote::run(pool, plan, user).await,
+        Ok(pool) if plan.tty => dropped_on_stop(tty::run(pool, plan, user), &mut stop).await,
+        Ok(pool) => remote::run(pool, plan, user, stop).await,
         Err(message) => {
             let (index, host) = plan
                 .masters
@@ -131,5 +152,16 @@ pub async fn run_plan_in(
                 message: message.to_string(),
             })
         }
+    }
+}
+
+/// `run`, or on `stop` nothing more: dropping it kills what it started.
+async fn dropped_on_stop(
+    run: impl std::future::Future<Output = stream::Outcome>,
+    stop: &mut stop::Stop,
+) -> stream::Outcome {
+    tokio::select! {
+        o = run => o,
+        () = stop.requested() => stream::Outcome::Exited(255),
     }
 }

@@ -3,14 +3,18 @@
 //! piped stdio driven by the shared stream driver. The ssh connections themselves belong to
 //! [`super::ssh::SshPool`]. There is no pty over these sessions, so passwords go through stdin
 //! (sudo -S, util-linux su); doas with a password needs a terminal and fails with its own
-//! message.
+//! message. The remote command reports its process id first, so that a timeout or an
+//! interrupt can end it there ([`super::stop`]).
 
 use super::HopError;
 use super::ssh::SshPool;
+use super::stop::{self, PidSniffer, Stop};
 use super::stream::{self, ChildIo, Outcome, UserIo, Watch};
 use crate::plan::Plan;
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 fn last_master_error(plan: &Plan, message: String) -> Outcome {
     let (index, host) = plan
@@ -28,9 +32,9 @@ fn last_master_error(plan: &Plan, message: String) -> Outcome {
 
 async fn spawn<'s>(
     session: &'s openssh::Session,
-    plan: &Plan,
+    command: &[u8],
 ) -> Result<openssh::RemoteChild<'s>, openssh::Error> {
-    let mut cmd = session.raw_command(OsStr::from_bytes(&plan.command));
+    let mut cmd = session.raw_command(OsStr::from_bytes(command));
     cmd.stdin(openssh::Stdio::piped())
         .stdout(openssh::Stdio::piped())
         .stderr(openssh::Stdio::piped());
@@ -58,15 +62,24 @@ fn master_gone(e: &openssh::Error, sock: &std::path::Path) -> bool {
     disconnected && std::os::unix::net::UnixStream::connect(sock).is_err_and(|e| refused(&e))
 }
 
-/// Runs the plan on `plan.masters` through `pool`.
-pub async fn run(pool: &SshPool, plan: &Plan, user: UserIo) -> Outcome {
+/// Runs the plan on `plan.masters` through `pool`; on `stop`, kills the remote command's
+/// process group (see [`super::stop`]) and returns once it has ended.
+pub async fn run(pool: &SshPool, plan: &Plan, user: UserIo, mut stop: Stop) -> Outcome {
     let watch = Watch::from_plan(plan);
+    let marker = stop::marker();
+    let mut command = stop::pid_line(&marker);
+    command.extend_from_slice(&plan.command);
     let first = match pool.session(&plan.masters).await {
         Ok(s) => s,
         Err(e) => return Outcome::Hop(e),
     };
+    if stop.is_requested() {
+        // Stopped while connecting: the command never starts.
+        return Outcome::Exited(255);
+    }
     let second;
-    let mut child = match spawn(&first, plan).await {
+    let mut session: &openssh::Session = &first;
+    let mut child = match spawn(session, &command).await {
         Ok(c) => c,
         // The pool trusted a master it saw alive a moment ago, and it is gone (its socket
         // refuses us): the request died with it, so asking again (and re-establishing) is safe.
@@ -76,7 +89,8 @@ pub async fn run(pool: &SshPool, plan: &Plan, user: UserIo) -> Outcome {
                 Ok(s) => s,
                 Err(e) => return Outcome::Hop(e),
             };
-            match spawn(&second, plan).await {
+            session = &second;
+            match spawn(session, &command).await {
                 Ok(c) => c,
                 Err(e) => {
                     return last_master_error(plan, format!("cannot start the command: {e}"));
@@ -85,12 +99,34 @@ pub async fn run(pool: &SshPool, plan: &Plan, user: UserIo) -> Outcome {
         }
         Err(e) => return last_master_error(plan, format!("cannot start the command: {e}")),
     };
+    let pid = Arc::new(AtomicU32::new(0));
     let io = ChildIo::pipes(
         child.stdin().take(),
         child.stdout().take(),
-        child.stderr().take(),
+        child
+            .stderr()
+            .take()
+            .map(|e| PidSniffer::new(e, &marker, pid.clone())),
     );
-    let driven = stream::drive(&watch, io, user).await;
+    let drive = stream::drive(&watch, io, user);
+    tokio::pin!(drive);
+    let stopper = async {
+        stop.requested().await;
+        // Asked to stop right as the command started: its pid is on the way.
+        let soon = tokio::time::Instant::now() + stop::TERM_GRACE;
+        while pid.load(Ordering::SeqCst) == 0 && tokio::time::Instant::now() < soon {
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        signal(session, "TERM", &pid).await;
+        tokio::time::sleep(stop::TERM_GRACE).await;
+        signal(session, "KILL", &pid).await;
+        tokio::time::sleep(stop::KILL_GRACE).await;
+    };
+    let driven = tokio::select! {
+        d = &mut drive => d,
+        // Still not ended after SIGKILL (or its pid never came): drop the channel.
+        () = stopper => return Outcome::Exited(255),
+    };
     if driven.abort.is_some() {
         // No remote kill: dropping the channel closes the hop's stdin, so a waiting prompt
         // ends.
@@ -103,4 +139,14 @@ pub async fn run(pool: &SshPool, plan: &Plan, user: UserIo) -> Outcome {
         Err(e) => return last_master_error(plan, e.to_string()),
     };
     driven.finish(&watch, status)
+}
+
+/// Sends `SIGNAL` to the remote process group of `pid` (nothing when the pid never came).
+async fn signal(session: &openssh::Session, name: &str, pid: &AtomicU32) {
+    let pid = pid.load(Ordering::SeqCst);
+    if pid == 0 {
+        return;
+    }
+    let mut kill = session.raw_command(stop::kill_command(name, pid));
+    let _ = tokio::time::timeout(stop::TERM_GRACE, kill.status()).await;
 }

@@ -1,11 +1,13 @@
 //! The inline worker model: every task in this process, on one current-thread runtime, at
 //! most `forks` at once, sharing one [`SshPool`] (so every host behind a bastion uses the one
 //! bastion master; a failed hop fails every host behind it at once). Each task's output is
-//! captured by [`EventWriter`]s and reported as events; a task that outlives
-//! `--command-timeout` is dropped, which kills its local process group.
+//! captured by [`EventWriter`]s and reported as events. A task that outlives
+//! `--command-timeout`, or every running task on an interrupt, is stopped: its command is
+//! killed where it runs (`transport::stop`).
 
 use super::{Binding, Event, Finished, RunOptions, Status, Stream, Task, WorkerModel};
 use crate::transport::ssh::{SshPool, SshPoolOptions};
+use crate::transport::stop::{Stop, StopHandle};
 use crate::transport::stream::{Outcome, UserIo};
 use std::pin::Pin;
 use std::sync::Arc;
@@ -15,7 +17,21 @@ use tokio::sync::Semaphore;
 use tokio::sync::mpsc::UnboundedSender;
 
 pub struct InlineWorkerModel {
-    pub opts: RunOptions,
+    opts: RunOptions,
+    /// Interrupt: every running task ends its command where it runs; none starts after.
+    stopping: StopHandle,
+    stop: Stop,
+}
+
+impl InlineWorkerModel {
+    pub fn new(opts: RunOptions) -> Self {
+        let (stopping, stop) = Stop::pair();
+        InlineWorkerModel {
+            opts,
+            stopping,
+            stop,
+        }
+    }
 }
 
 impl WorkerModel for InlineWorkerModel {
@@ -38,6 +54,7 @@ impl WorkerModel for InlineWorkerModel {
         sink: UnboundedSender<Event>,
     ) -> Pin<Box<dyn std::future::Future<Output = ()>>> {
         let opts = self.opts.clone();
+        let stop = self.stop.clone();
         Box::pin(async move {
             let pool: Arc<Result<SshPool, String>> =
                 Arc::new(if tasks.iter().any(|t| !t.plan.masters.is_empty()) {
@@ -56,13 +73,17 @@ impl WorkerModel for InlineWorkerModel {
                 let sink = sink.clone();
                 let timeout = opts.command_timeout;
                 let pool = pool.clone();
+                let stop = stop.clone();
                 set.spawn(async move {
                     let Ok(_permit) = gate.acquire_owned().await else {
                         return;
                     };
+                    if stop.is_requested() {
+                        return;
+                    }
                     let index = task.index;
                     let pool = pool.as_ref().as_ref().map_err(String::as_str);
-                    let result = run_task(task, pool, &sink, timeout).await;
+                    let result = run_task(task, pool, &sink, timeout, stop).await;
                     let _ = sink.send(Event::Done {
                         task: index,
                         result,
@@ -76,6 +97,11 @@ impl WorkerModel for InlineWorkerModel {
         })
     }
 
+    fn interrupt(&self) -> bool {
+        self.stopping.stop();
+        true
+    }
+
     fn on_complete(&mut self) {}
 }
 
@@ -85,6 +111,7 @@ pub async fn run_task(
     pool: Result<&SshPool, &str>,
     sink: &UnboundedSender<Event>,
     timeout: Option<std::time::Duration>,
+    interrupt: Stop,
 ) -> Finished {
     let start = Instant::now();
     let user = UserIo {
@@ -100,35 +127,58 @@ pub async fn run_task(
             sink: sink.clone(),
         }),
     };
-    let run = crate::transport::run_plan_in(pool, &task.plan, user);
-    let outcome = match timeout {
-        Some(t) => tokio::time::timeout(t, run).await.ok(),
-        None => Some(run.await),
+    let (stopping, stop) = Stop::pair();
+    let run = crate::transport::run_plan_until(pool, &task.plan, user, stop);
+    tokio::pin!(run);
+    let timer = async {
+        match timeout {
+            Some(t) => tokio::time::sleep(t).await,
+            None => std::future::pending().await,
+        }
+    };
+    tokio::pin!(timer);
+    let mut why: Option<String> = None;
+    let mut interrupt = interrupt;
+    let outcome = loop {
+        tokio::select! {
+            o = &mut run => break o,
+            () = &mut timer, if why.is_none() => {
+                why = Some(format!(
+                    "command timed out after {}s",
+                    timeout.map(|t| t.as_secs()).unwrap_or(0)
+                ));
+                stopping.stop();
+            }
+            () = interrupt.requested(), if why.is_none() => {
+                why = Some("interrupted".into());
+                stopping.stop();
+            }
+        }
     };
     let duration = start.elapsed();
+    if let Some(why) = why {
+        // Ended where it ran (remote process group killed), and failed for this reason.
+        return Finished {
+            status: Status::Failed,
+            rc: None,
+            hop: None,
+            error: Some(why),
+            duration,
+        };
+    }
     match outcome {
-        Some(Outcome::Exited(rc)) => Finished {
+        Outcome::Exited(rc) => Finished {
             status: if rc == 0 { Status::Ok } else { Status::Failed },
             rc: Some(rc),
             hop: None,
             error: None,
             duration,
         },
-        Some(Outcome::Hop(e)) => Finished {
+        Outcome::Hop(e) => Finished {
             status: Status::Unreachable,
             rc: None,
             hop: Some(e.index),
             error: Some(e.to_string()),
-            duration,
-        },
-        None => Finished {
-            status: Status::Failed,
-            rc: None,
-            hop: None,
-            error: Some(format!(
-                "command timed out after {}s",
-                timeout.map(|t| t.as_secs()).unwrap_or(0)
-            )),
             duration,
         },
     }

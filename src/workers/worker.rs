@@ -3,11 +3,13 @@
 //! and result as frames on stdout, and exits when stdin closes. Its ssh masters live in the
 //! shared control directory, whose per-key lock makes every worker reuse one master per hop.
 //! SIGINT is ignored (the terminal's Ctrl-C is the top-level process's to handle); SIGTERM
-//! drops the running task, which kills its process group, and exits 99.
+//! stops the running task (its command is killed where it runs, and its result sent), takes no
+//! other, and exits 99.
 
 use super::ipc::{self, Frame};
 use super::{Event, titles};
 use crate::transport::ssh::{SshPool, SshPoolOptions};
+use crate::transport::stop::{STOP_WAIT, Stop};
 use anyhow::{Context, Result};
 
 pub fn main() -> Result<i32> {
@@ -26,20 +28,29 @@ pub fn main() -> Result<i32> {
         .context("cannot start the async runtime")?;
     let code = rt.block_on(async {
         let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+        let (stopping, stop) = Stop::pair();
+        let serve = serve(stop);
+        tokio::pin!(serve);
         tokio::select! {
-            r = serve() => r.map(|()| 0),
-            _ = term.recv() => Ok(99),
+            r = &mut serve => return r.map(|()| 0),
+            _ = term.recv() => {}
         }
+        // The running task ends its command where it runs and reports; no other starts.
+        stopping.stop();
+        let _ = tokio::time::timeout(STOP_WAIT, serve).await;
+        Ok(99)
     });
     rt.shutdown_background();
     code.context("worker")
 }
 
-async fn serve() -> std::io::Result<()> {
+async fn serve(stop: Stop) -> std::io::Result<()> {
     let mut input = tokio::io::stdin();
     let mut output = tokio::io::stdout();
     let mut pool: Option<Result<SshPool, String>> = None;
-    while let Some(frame) = ipc::read(&mut input).await? {
+    while !stop.is_requested()
+        && let Some(frame) = ipc::read(&mut input).await?
+    {
         let Frame::Task(t) = frame else { continue };
         let task = t.task;
         titles::worker(Some(&task.host));
@@ -83,7 +94,13 @@ async fn serve() -> std::io::Result<()> {
             Err(unreachable) => unreachable,
             Ok(lease) => {
                 let result = {
-                    let run = super::inline::run_task(task, pool_ref, &tx, t.command_timeout);
+                    let run = super::inline::run_task(
+                        task,
+                        pool_ref,
+                        &tx,
+                        t.command_timeout,
+                        stop.clone(),
+                    );
                     tokio::pin!(run);
                     loop {
                         tokio::select! {

@@ -1,0 +1,286 @@
+//! Stopping a running command where it runs. A `--command-timeout` or an interrupt must end
+//! the remote process, not only our side of the channel: without a pty, sshd does not signal
+//! a session's processes when its channel closes, so a dropped `sleep 600` would live on.
+//!
+//! The remote command is therefore prefixed with a line that reports the process id of the
+//! session's login shell (`sh -c 'echo <marker>-$PPID >&2'`: understood by every login shell,
+//! sh, bash, zsh, csh and fish alike), which sshd made a session and process-group leader.
+//! [`PidSniffer`] takes that line out of stderr before anyone sees it; on [`Stop`] the
+//! transport runs `kill -TERM -PID` (then `-KILL`) over a second session on the same master,
+//! which ends the command's whole process group (a `sudo` in it passes the signal on).
+
+use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::task::{Context, Poll};
+use std::time::Duration;
+use tokio::io::{AsyncRead, ReadBuf};
+use tokio::sync::watch;
+
+/// The receiving side of a stop request; cloneable, and [`Stop::never`] for runs nobody stops.
+#[derive(Debug, Clone)]
+pub struct Stop(Option<watch::Receiver<bool>>);
+
+/// The sending side: [`StopHandle::stop`] asks every clone of its [`Stop`] to stop.
+#[derive(Debug)]
+pub struct StopHandle(watch::Sender<bool>);
+
+impl Stop {
+    /// A connected pair.
+    pub fn pair() -> (StopHandle, Stop) {
+        let (tx, rx) = watch::channel(false);
+        (StopHandle(tx), Stop(Some(rx)))
+    }
+
+    /// A stop that never comes.
+    pub fn never() -> Stop {
+        Stop(None)
+    }
+
+    /// Resolves once a stop was asked for (at once if it already was).
+    pub async fn requested(&mut self) {
+        match &mut self.0 {
+            Some(rx) => {
+                if rx.wait_for(|s| *s).await.is_err() {
+                    // The handle is gone without asking: no stop will come.
+                    std::future::pending::<()>().await;
+                }
+            }
+            None => std::future::pending().await,
+        }
+    }
+
+    /// True once a stop was asked for.
+    pub fn is_requested(&self) -> bool {
+        self.0.as_ref().is_some_and(|rx| *rx.borrow())
+    }
+}
+
+impl StopHandle {
+    pub fn stop(&self) {
+        let _ = self.0.send(true);
+    }
+}
+
+/// How long the command's process group has after `SIGTERM` before `SIGKILL`, and after that
+/// before we stop waiting for it and drop the channel.
+pub const TERM_GRACE: Duration = Duration::from_secs(2);
+pub const KILL_GRACE: Duration = Duration::from_secs(3);
+/// How long whoever asked for a stop waits for the run to end (the graces, and a margin).
+pub const STOP_WAIT: Duration = TERM_GRACE
+    .saturating_add(KILL_GRACE)
+    .saturating_add(Duration::from_secs(1));
+
+/// A fresh marker for one command.
+pub fn marker() -> String {
+    format!("stackctl-{}-pid", crate::plan::nonce())
+}
+
+/// The line that makes the remote login shell report its pid as `<marker>-<pid>` on stderr.
+pub fn pid_line(marker: &str) -> Vec<u8> {
+    format!("sh -c 'echo {marker}-$PPID >&2'\n").into_bytes()
+}
+
+/// The remote command that signals process group `pid` (one shell syntax for every login
+/// shell; dash's `kill` takes `-SIG -PGID` but not `--`).
+pub fn kill_command(signal: &str, pid: u32) -> String {
+    format!("sh -c 'kill -{signal} -{pid} 2>/dev/null || kill -{signal} {pid} 2>/dev/null'")
+}
+
+/// How far into stderr the marker line is looked for (an rc file may print before it).
+const SNIFF_LIMIT: usize = 64 * 1024;
+
+/// An `AsyncRead` over a command's stderr that removes the pid line (recording the pid) and
+/// passes everything else through unchanged, holding back only a partial line that could still
+/// become the marker.
+pub struct PidSniffer<R> {
+    inner: R,
+    marker: Vec<u8>,
+    pid: Arc<AtomicU32>,
+    /// Bytes read but not yet returned.
+    pending: Vec<u8>,
+    /// Bytes scanned so far; past [`SNIFF_LIMIT`], or once found, everything passes through.
+    seen: usize,
+    done: bool,
+    eof: bool,
+}
+
+impl<R> PidSniffer<R> {
+    /// Records the pid in `pid` (0 until seen).
+    pub fn new(inner: R, marker: &str, pid: Arc<AtomicU32>) -> Self {
+        PidSniffer {
+            inner,
+            marker: format!("{marker}-").into_bytes(),
+            pid,
+            pending: Vec::new(),
+            seen: 0,
+            done: false,
+            eof: false,
+        }
+    }
+
+    /// Takes the marker line out of `pending` when it is there; returns how many bytes at the
+    /// front of `pending` can be released.
+    fn releasable(&mut self) -> usize {
+        if self.done || self.eof {
+            return self.pending.len();
+        }
+        let mut start = 0;
+        while start < self.pending.len() {
+            let rest = &self.pending[start..];
+            match rest.iter().position(|b| *b == b'\n') {
+                Some(nl) => {
+                    let line = &rest[..nl];
+                    if let Some(digits) = line.strip_prefix(self.marker.as_slice())
+                        && !digits.is_empty()
+                        && digits.iter().all(u8::is_ascii_digit)
+                    {
+                        let pid = std::str::from_utf8(digits)
+                            .ok()
+                            .and_then(|d| d.parse::<u32>().ok())
+                            .unwrap_or(0);
+                        self.pid.store(pid, Ordering::SeqCst);
+                        self.pending.drain(start..start + nl + 1);
+                        self.done = true;
+                        return self.pending.len();
+                    }
+                    start += nl + 1;
+                }
+                None => {
+                    // A partial line: hold it only while it may still be the marker.
+                    let could_be = if rest.len() <= self.marker.len() {
+                        self.marker.starts_with(rest)
+                    } else {
+                        rest.starts_with(&self.marker)
+                            && rest[self.marker.len()..].iter().all(u8::is_ascii_digit)
+                    };
+                    return if could_be { start } else { self.pending.len() };
+                }
+            }
+        }
+        start
+    }
+}
+
+impl<R: AsyncRead + Unpin> AsyncRead for PidSniffer<R> {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        loop {
+            let n = self.releasable();
+            if n > 0 {
+                let take = n.min(buf.remaining());
+                buf.put_slice(&self.pending[..take]);
+                self.pending.drain(..take);
+                return Poll::Ready(Ok(()));
+            }
+            if self.eof {
+                return Poll::Ready(Ok(()));
+            }
+            if self.done {
+                // Found and nothing pending: plain pass-through.
+                let me = &mut *self;
+                return Pin::new(&mut me.inner).poll_read(cx, buf);
+            }
+            let mut chunk = [0u8; 8192];
+            let mut rb = ReadBuf::new(&mut chunk);
+            let me = &mut *self;
+            match Pin::new(&mut me.inner).poll_read(cx, &mut rb) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
+                Poll::Ready(Ok(())) => {
+                    let got = rb.filled();
+                    if got.is_empty() {
+                        me.eof = true;
+                    } else {
+                        me.pending.extend_from_slice(got);
+                        me.seen += got.len();
+                        if me.seen > SNIFF_LIMIT {
+                            me.done = true;
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio::io::AsyncReadExt;
+
+    fn sniff(chunks: &[&[u8]]) -> (Vec<u8>, u32) {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("runtime");
+        rt.block_on(async {
+            let reader = Chunks(chunks.iter().rev().map(|c| c.to_vec()).collect());
+            let pid = Arc::new(AtomicU32::new(0));
+            let mut s = PidSniffer::new(reader, "stackctl-ab-pid", pid.clone());
+            let mut out = Vec::new();
+            s.read_to_end(&mut out).await.expect("read");
+            (out, pid.load(Ordering::SeqCst))
+        })
+    }
+
+    /// A reader returning its chunks one read at a time (stored last first).
+    struct Chunks(Vec<Vec<u8>>);
+
+    impl AsyncRead for Chunks {
+        fn poll_read(
+            mut self: Pin<&mut Self>,
+            _cx: &mut Context<'_>,
+            buf: &mut ReadBuf<'_>,
+        ) -> Poll<std::io::Result<()>> {
+            if let Some(c) = self.0.pop() {
+                buf.put_slice(&c);
+            }
+            Poll::Ready(Ok(()))
+        }
+    }
+
+    #[test]
+    fn the_marker_line_is_taken_out_and_its_pid_kept() {
+        assert_eq!(
+            sniff(&[b"stackctl-ab-pid-4242\nhello\n"]),
+            (b"hello\n".to_vec(), 4242)
+        );
+        // Split anywhere, after other lines, with a prompt (no newline) after it.
+        assert_eq!(
+            sniff(&[b"rc says hi\nstack", b"ctl-ab-pid-7", b"\nPassword:"]),
+            (b"rc says hi\nPassword:".to_vec(), 7)
+        );
+    }
+
+    #[test]
+    fn other_text_passes_unchanged() {
+        assert_eq!(
+            sniff(&[b"no marker\n", b"x"]),
+            (b"no marker\nx".to_vec(), 0)
+        );
+        // Lookalikes are not the marker.
+        assert_eq!(
+            sniff(&[b"stackctl-ab-pid-12x\nstackctl-ab-pid-\n"]),
+            (b"stackctl-ab-pid-12x\nstackctl-ab-pid-\n".to_vec(), 0)
+        );
+        // A partial line that cannot be the marker is not held back (a prompt).
+        assert_eq!(sniff(&[b"[sudo] pass"]), (b"[sudo] pass".to_vec(), 0));
+        // Only the first marker line is taken.
+        assert_eq!(
+            sniff(&[b"stackctl-ab-pid-1\nstackctl-ab-pid-2\n"]),
+            (b"stackctl-ab-pid-2\n".to_vec(), 1)
+        );
+    }
+
+    #[test]
+    fn stop_pairs_and_never() {
+        let (h, s) = Stop::pair();
+        assert!(!s.is_requested());
+        h.stop();
+        assert!(s.is_requested());
+        assert!(!Stop::never().is_requested());
+    }
+}
