@@ -163,6 +163,67 @@ fn a_dead_bastion_makes_every_host_unreachable_naming_hop_0() {
     assert!(head.contains("Connection refused"), "{head}");
 }
 
+#[test]
+fn a_bastion_dying_mid_run_makes_every_host_unreachable_naming_hop_0() {
+    // worker-model.md, "Connection service rules": a dead hop fails every task that uses it,
+    // as unreachable, naming that hop. Classic and inline.
+    for model in ["classic", "inline"] {
+        let mut fleet = Fleet::start();
+        let marker = format!("46.{}", std::process::id());
+        let child = Command::new(env!("CARGO_BIN_EXE_stackctl"))
+            .env("STACKCTL_CONTROL_DIR", fleet.lab.path().join("ctl"))
+            .env("HOME", fleet.lab.path())
+            .current_dir(fleet.lab.path())
+            .arg("-i")
+            .arg(&fleet.inv)
+            .args(["exec", "app", "--worker-model", model, "--format", "json"])
+            .args(["--", &format!("sleep {marker}")])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while sleepers(&marker) < TARGETS && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        assert_eq!(sleepers(&marker), TARGETS, "{model}: every target runs it");
+        fleet.bastion.kill();
+        let o = child.wait_with_output().expect("wait");
+        let (out, err) = (
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr),
+        );
+        assert_eq!(o.status.code(), Some(4), "{model}: {err}");
+        let mut n = 0;
+        for l in out.lines() {
+            let v: serde_json::Value = serde_json::from_str(l).expect("json line");
+            assert_eq!(
+                (&v["status"], &v["hop"]),
+                (&"unreachable".into(), &0.into()),
+                "{model}: {l}"
+            );
+            let error = v["error"].as_str().unwrap_or_default();
+            assert!(
+                error.starts_with("hop 0 (ssh on bastion): connection lost while the command ran"),
+                "{model}: {l}"
+            );
+            n += 1;
+        }
+        assert_eq!(n, TARGETS, "{model}: {out}");
+        assert!(
+            err.ends_with(&format!(
+                "stackctl: {TARGETS} hosts: 0 ok, {TARGETS} unreachable (app[01-{TARGETS}])\n"
+            )),
+            "{model}: {err}"
+        );
+        // The targets' commands lost their connection but not their lives (no pty): end them.
+        let _ = Command::new("pkill")
+            .args(["-f", &format!("^sleep {marker}$")])
+            .status();
+    }
+}
+
 fn ps_args() -> String {
     let o = Command::new("ps")
         .args(["-eo", "pid,ppid,args"])

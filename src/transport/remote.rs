@@ -8,6 +8,7 @@
 
 use super::HopError;
 use super::ssh::SshPool;
+use super::ssh::master::{self, MasterPaths};
 use super::stop::{self, PidSniffer, Stop};
 use super::stream::{self, ChildIo, Outcome, UserIo, Watch};
 use crate::plan::Plan;
@@ -136,9 +137,51 @@ pub async fn run(pool: &SshPool, plan: &Plan, user: UserIo, mut stop: Stop) -> O
     let status = match child.wait().await {
         Ok(s) => s.code(),
         Err(openssh::Error::RemoteProcessTerminated) => None,
-        Err(e) => return last_master_error(plan, e.to_string()),
+        Err(e) => {
+            return dead_hop(pool, plan)
+                .await
+                .map_or_else(|| last_master_error(plan, e.to_string()), Outcome::Hop);
+        }
     };
+    if status.is_none()
+        && let Some(e) = dead_hop(pool, plan).await
+    {
+        return Outcome::Hop(e);
+    }
     driven.finish(&watch, status)
+}
+
+/// How long the parents of a master found dead get to end too before they are looked at: when a
+/// bastion dies, the masters tunnelled through it end a moment after it or before it.
+const SETTLE: std::time::Duration = std::time::Duration::from_millis(300);
+
+/// After a session ended without an exit status: the outermost master of the chain that is gone
+/// (its control socket refuses), as the hop that failed, with what its log says; `None` when
+/// every master is alive (the command itself was killed).
+async fn dead_hop(pool: &SshPool, plan: &Plan) -> Option<HopError> {
+    let keys = SshPool::keys(&plan.masters);
+    let paths: Vec<MasterPaths> = keys
+        .iter()
+        .map(|k| MasterPaths::new(pool.control_dir(), k))
+        .collect();
+    let gone = |p: &MasterPaths| std::os::unix::net::UnixStream::connect(&p.sock).is_err();
+    let first = paths.iter().position(gone)?;
+    tokio::time::sleep(SETTLE).await;
+    let outermost = paths[..first].iter().position(gone).unwrap_or(first);
+    let t = &plan.masters[outermost];
+    let why = master::log_error(&paths[outermost].log);
+    // The chain's masters are gone: the next session re-establishes them.
+    pool.forget(&plan.masters).await;
+    Some(HopError {
+        index: t.hop_index,
+        method: "ssh".into(),
+        inventory_host: t.inventory_host.clone(),
+        message: if why.is_empty() {
+            "connection lost while the command ran".into()
+        } else {
+            format!("connection lost while the command ran: {why}")
+        },
+    })
 }
 
 /// Sends `SIGNAL` to the remote process group of `pid` (nothing when the pid never came).

@@ -266,6 +266,11 @@ impl<K: Connector> ConnService<K> {
         }
     }
 
+    /// What makes this service's connections.
+    pub fn connector(&self) -> &K {
+        &self.connector
+    }
+
     fn lock(&self) -> MutexGuard<'_, Inner<K::Conn>> {
         // A panic while holding the lock leaves consistent counts (no await inside): go on.
         self.inner.lock().unwrap_or_else(|p| p.into_inner())

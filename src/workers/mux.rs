@@ -28,6 +28,10 @@ use std::time::Duration;
 #[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub enum Request {
     Get(Vec<SshTarget>),
+    /// Sent on a `Get`'s connection before it closes: the hop of the chain with this stack
+    /// index died while the task ran. The mux forgets it and every hop behind it, so the next
+    /// `Get` establishes it again, once, for everyone.
+    Died { hop_index: usize, message: String },
 }
 
 /// The mux's answer to `Get`.
@@ -204,8 +208,13 @@ async fn serve(service: ConnService<SshConnector>, mut stream: tokio::net::UnixS
         Ok(lease) => {
             if ipc::write_json(&mut stream, &Reply::Ok).await.is_ok() {
                 // Held until the worker closes the connection (task done, or worker dead).
-                let mut rest = Vec::new();
-                let _ = tokio::io::AsyncReadExt::read_to_end(&mut stream, &mut rest).await;
+                if let Ok(Some(Request::Died { hop_index, message })) =
+                    ipc::read_json::<_, Request>(&mut stream).await
+                    && let Some(at) = hops.iter().position(|h| h.index == hop_index)
+                {
+                    service.mark_dead(&hops, at, &message);
+                    service.connector().pool.forget(&chain).await;
+                }
             }
             service.put(lease);
         }
@@ -213,6 +222,16 @@ async fn serve(service: ConnService<SshConnector>, mut stream: tokio::net::UnixS
             let _ = ipc::write_json(&mut stream, &Reply::Unreachable(e)).await;
         }
     }
+}
+
+/// The worker's side, when its task found hop `hop_index` dead: tells the mux before the
+/// lease is dropped.
+pub async fn report_dead(lease: &mut tokio::net::UnixStream, hop_index: usize, message: &str) {
+    let died = Request::Died {
+        hop_index,
+        message: message.to_string(),
+    };
+    let _ = ipc::write_json(lease, &died).await;
 }
 
 /// The worker's side: asks mux socket `sock` for `chain`; the returned stream holds the

@@ -7,7 +7,7 @@
 //! other, and exits 99.
 
 use super::ipc::{self, Frame};
-use super::{Event, titles};
+use super::{Event, Status, titles};
 use crate::transport::ssh::{SshPool, SshPoolOptions};
 use crate::transport::stop::{STOP_WAIT, Stop};
 use anyhow::{Context, Result};
@@ -109,8 +109,14 @@ async fn serve(stop: Stop) -> std::io::Result<()> {
                         }
                     }
                 };
-                // Releases the mux's references on the chain.
-                drop(lease);
+                // Releases the mux's references on the chain, telling it first of a hop of the
+                // chain that died under the task.
+                if let (Some(mut lease), Status::Unreachable, Some(hop)) =
+                    (lease, result.status, result.hop)
+                {
+                    let message = result.error.clone().unwrap_or_default();
+                    super::mux::report_dead(&mut lease, hop, &message).await;
+                }
                 result
             }
         };
