@@ -304,7 +304,7 @@ set edit:completion:arg-completer[stackctl] = {|@words|
             cand --forks 'With several hosts: how many run at once (default: ANSIBLE_FORKS, ansible.cfg `forks`, else 32)'
             cand --format 'With several hosts: `text` prefixes each line with `host: `; `json` prints one object per host per line (host, status, rc, stdout, stderr, hop, error, duration_ms)'
             cand --outdir 'With several hosts: also write each host''s output to DIR/HOST.out, DIR/HOST.err and its exit status to DIR/HOST.rc (255 when a hop failed)'
-            cand --command-timeout 'With several hosts: give up on a host''s command after SECONDS and report it failed; its processes on this machine are killed and its ssh session closed (a remote command without a terminal is not signalled, as with plain ssh). -T is the connection timeout per hop'
+            cand --command-timeout 'With several hosts: give up on a host''s command SECONDS after it started and report it failed; its process group is killed where it runs (SIGTERM, then SIGKILL 2 s later). -T is the connection timeout per hop'
             cand --worker-model 'With several hosts: `classic` runs hosts in --forks worker processes (titled `stackctl: worker:HOST` in ps); `inline` runs them all in this process (debugging)'
             cand --muxes 'With several hosts (classic model): multiplexer processes that establish the ssh connections; a host goes to the one chosen by a stable hash of its via chain, so all targets behind one bastion meet in one (default 1; STACKCTL_CPU_COUNT=N sets N)'
             cand --max-startups 'With several hosts (classic model): at most N ssh handshakes in flight per hop address (stock sshd drops connections beyond MaxStartups 10); kex/reset errors are retried'

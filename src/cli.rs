@@ -399,9 +399,9 @@ pub struct ExecArgs {
     /// exit status to DIR/HOST.rc (255 when a hop failed)
     #[arg(long, value_name = "DIR", value_hint = clap::ValueHint::DirPath)]
     pub outdir: Option<PathBuf>,
-    /// With several hosts: give up on a host's command after SECONDS and report it failed; its
-    /// processes on this machine are killed and its ssh session closed (a remote command without
-    /// a terminal is not signalled, as with plain ssh). -T is the connection timeout per hop
+    /// With several hosts: give up on a host's command SECONDS after it started and report it
+    /// failed; its process group is killed where it runs (SIGTERM, then SIGKILL 2 s later).
+    /// -T is the connection timeout per hop
     #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..))]
     pub command_timeout: Option<u64>,
     /// With several hosts: `classic` runs hosts in --forks worker processes (titled

@@ -1,4 +1,4 @@
-//! `stackctl exec PATTERN` over real sshd (tests/support): many targets on distinct loopback
+//! `stackctl exec PATTERN` over real sshd (tests/support): 50 targets on distinct loopback
 //! addresses behind one bastion with stock sshd limits (MaxStartups 10:30:100). Every target is
 //! reached, the bastion sees exactly one authenticated connection, and a dead bastion makes
 //! every host unreachable naming hop 0, at once.
@@ -9,7 +9,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 use support::*;
 
-const TARGETS: usize = 24;
+const TARGETS: usize = 50;
 
 struct Fleet {
     lab: Lab,
@@ -88,7 +88,7 @@ impl Drop for Fleet {
 
 #[test]
 fn many_targets_behind_a_stock_bastion_share_one_bastion_connection() {
-    // 24 worker processes (classic) with one and two multiplexers, and one process (inline).
+    // 50 targets in worker processes (classic) with one and two multiplexers, and one process (inline).
     for (model, muxes) in [("classic", "1"), ("classic", "2"), ("inline", "1")] {
         one_bastion_connection(model, muxes);
     }
@@ -177,6 +177,7 @@ fn a_bastion_dying_mid_run_makes_every_host_unreachable_naming_hop_0() {
             .arg("-i")
             .arg(&fleet.inv)
             .args(["exec", "app", "--worker-model", model, "--format", "json"])
+            .args(["-f", &TARGETS.to_string()])
             .args(["--", &format!("sleep {marker}")])
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -303,14 +304,8 @@ fn sigint_ends_workers_and_muxes_and_exits_99() {
         .current_dir(fleet.lab.path())
         .arg("-i")
         .arg(&fleet.inv)
-        .args([
-            "exec",
-            "app",
-            "--muxes",
-            "2",
-            "--",
-            &format!("sleep {marker}"),
-        ])
+        .args(["exec", "app", "--muxes", "2", "-f", &TARGETS.to_string()])
+        .args(["--", &format!("sleep {marker}")])
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -466,7 +461,7 @@ fn persist_zero_ends_the_runs_masters() {
         assert_eq!(code, Some(0));
         assert_eq!(out, "", "{model}: masters left after --persist 0");
     }
-    // By default they stay for the next run: 1 bastion + 24 targets.
+    // By default they stay for the next run: 1 bastion + 50 targets.
     let fleet = Fleet::start();
     let (code, _, err) = fleet.stackctl(&["exec", "app", "--", "true"]);
     assert_eq!(code, Some(0), "{err}");

@@ -160,8 +160,9 @@ async fn dropped_on_stop(
     run: impl std::future::Future<Output = stream::Outcome>,
     stop: &mut stop::Stop,
 ) -> stream::Outcome {
+    let started = tokio::time::Instant::now();
     tokio::select! {
         o = run => o,
-        () = stop.requested() => stream::Outcome::Exited(255),
+        () = stop.requested_or_due(started) => stream::Outcome::Exited(255),
     }
 }

@@ -111,8 +111,9 @@ pub async fn run(pool: &SshPool, plan: &Plan, user: UserIo, mut stop: Stop) -> O
     );
     let drive = stream::drive(&watch, io, user);
     tokio::pin!(drive);
+    let started = tokio::time::Instant::now();
     let stopper = async {
-        stop.requested().await;
+        stop.requested_or_due(started).await;
         // Asked to stop right as the command started: its pid is on the way.
         let soon = tokio::time::Instant::now() + stop::TERM_GRACE;
         while pid.load(Ordering::SeqCst) == 0 && tokio::time::Instant::now() < soon {
@@ -191,5 +192,5 @@ async fn signal(session: &openssh::Session, name: &str, pid: &AtomicU32) {
         return;
     }
     let mut kill = session.raw_command(stop::kill_command(name, pid));
-    let _ = tokio::time::timeout(stop::TERM_GRACE, kill.status()).await;
+    let _ = tokio::time::timeout(stop::SIGNAL_TIMEOUT, kill.status()).await;
 }

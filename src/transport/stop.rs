@@ -11,15 +11,22 @@
 
 use std::pin::Pin;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::task::{Context, Poll};
 use std::time::Duration;
 use tokio::io::{AsyncRead, ReadBuf};
 use tokio::sync::watch;
 
-/// The receiving side of a stop request; cloneable, and [`Stop::never`] for runs nobody stops.
+/// The receiving side of a stop request, and the command's own deadline (`--command-timeout`,
+/// counted from when the command starts, not from when its connections are being made);
+/// cloneable, and [`Stop::never`] for runs nobody stops.
 #[derive(Debug, Clone)]
-pub struct Stop(Option<watch::Receiver<bool>>);
+pub struct Stop {
+    rx: Option<watch::Receiver<bool>>,
+    timeout: Option<Duration>,
+    /// Set by the transport when the deadline, not a request, stopped the command.
+    timed_out: Arc<AtomicBool>,
+}
 
 /// The sending side: [`StopHandle::stop`] asks every clone of its [`Stop`] to stop.
 #[derive(Debug)]
@@ -29,17 +36,57 @@ impl Stop {
     /// A connected pair.
     pub fn pair() -> (StopHandle, Stop) {
         let (tx, rx) = watch::channel(false);
-        (StopHandle(tx), Stop(Some(rx)))
+        (StopHandle(tx), Stop::of(Some(rx)))
     }
 
     /// A stop that never comes.
     pub fn never() -> Stop {
-        Stop(None)
+        Stop::of(None)
+    }
+
+    fn of(rx: Option<watch::Receiver<bool>>) -> Stop {
+        Stop {
+            rx,
+            timeout: None,
+            timed_out: Arc::new(AtomicBool::new(false)),
+        }
+    }
+
+    /// This stop, plus a deadline of `timeout` after the command starts (a fresh one: clones of
+    /// the original do not share it).
+    pub fn with_timeout(&self, timeout: Option<Duration>) -> Stop {
+        Stop {
+            rx: self.rx.clone(),
+            timeout,
+            timed_out: Arc::new(AtomicBool::new(false)),
+        }
+    }
+
+    /// Resolves on a stop request, or once the command started at `started` has run out of
+    /// time (then [`Self::timed_out`] is true).
+    pub async fn requested_or_due(&mut self, started: tokio::time::Instant) {
+        let due = async {
+            match self.timeout {
+                Some(t) => tokio::time::sleep_until(started + t).await,
+                None => std::future::pending().await,
+            }
+        };
+        let timed_out = self.timed_out.clone();
+        let mut me = self.clone();
+        tokio::select! {
+            () = me.requested() => {}
+            () = due => timed_out.store(true, Ordering::SeqCst),
+        }
+    }
+
+    /// True when the command's deadline stopped it.
+    pub fn timed_out(&self) -> bool {
+        self.timed_out.load(Ordering::SeqCst)
     }
 
     /// Resolves once a stop was asked for (at once if it already was).
     pub async fn requested(&mut self) {
-        match &mut self.0 {
+        match &mut self.rx {
             Some(rx) => {
                 if rx.wait_for(|s| *s).await.is_err() {
                     // The handle is gone without asking: no stop will come.
@@ -52,7 +99,7 @@ impl Stop {
 
     /// True once a stop was asked for.
     pub fn is_requested(&self) -> bool {
-        self.0.as_ref().is_some_and(|rx| *rx.borrow())
+        self.rx.as_ref().is_some_and(|rx| *rx.borrow())
     }
 }
 
@@ -66,8 +113,14 @@ impl StopHandle {
 /// before we stop waiting for it and drop the channel.
 pub const TERM_GRACE: Duration = Duration::from_secs(2);
 pub const KILL_GRACE: Duration = Duration::from_secs(3);
-/// How long whoever asked for a stop waits for the run to end (the graces, and a margin).
-pub const STOP_WAIT: Duration = TERM_GRACE
+/// How long sending one signal may take: it is a new session on the master, whose login shell
+/// may be slow to start on a loaded host (rc files).
+pub const SIGNAL_TIMEOUT: Duration = Duration::from_secs(8);
+/// How long whoever asked for a stop waits for the run to end (both signals, the graces, and a
+/// margin).
+pub const STOP_WAIT: Duration = SIGNAL_TIMEOUT
+    .saturating_add(SIGNAL_TIMEOUT)
+    .saturating_add(TERM_GRACE)
     .saturating_add(KILL_GRACE)
     .saturating_add(Duration::from_secs(1));
 

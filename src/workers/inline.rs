@@ -127,33 +127,17 @@ pub async fn run_task(
             sink: sink.clone(),
         }),
     };
-    let (stopping, stop) = Stop::pair();
-    let run = crate::transport::run_plan_until(pool, &task.plan, user, stop);
-    tokio::pin!(run);
-    let timer = async {
-        match timeout {
-            Some(t) => tokio::time::sleep(t).await,
-            None => std::future::pending().await,
-        }
-    };
-    tokio::pin!(timer);
-    let mut why: Option<String> = None;
-    let mut interrupt = interrupt;
-    let outcome = loop {
-        tokio::select! {
-            o = &mut run => break o,
-            () = &mut timer, if why.is_none() => {
-                why = Some(format!(
-                    "command timed out after {}s",
-                    timeout.map(|t| t.as_secs()).unwrap_or(0)
-                ));
-                stopping.stop();
-            }
-            () = interrupt.requested(), if why.is_none() => {
-                why = Some("interrupted".into());
-                stopping.stop();
-            }
-        }
+    let stop = interrupt.with_timeout(timeout);
+    let outcome = crate::transport::run_plan_until(pool, &task.plan, user, stop.clone()).await;
+    let why = if stop.timed_out() {
+        Some(format!(
+            "command timed out after {}s",
+            timeout.map(|t| t.as_secs()).unwrap_or(0)
+        ))
+    } else if stop.is_requested() {
+        Some("interrupted".to_string())
+    } else {
+        None
     };
     let duration = start.elapsed();
     if let Some(why) = why {

@@ -31,7 +31,10 @@ pub enum Request {
     /// Sent on a `Get`'s connection before it closes: the hop of the chain with this stack
     /// index died while the task ran. The mux forgets it and every hop behind it, so the next
     /// `Get` establishes it again, once, for everyone.
-    Died { hop_index: usize, message: String },
+    Died {
+        hop_index: usize,
+        message: String,
+    },
 }
 
 /// The mux's answer to `Get`.
