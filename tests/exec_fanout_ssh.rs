@@ -365,7 +365,10 @@ fn a_command_timeout_kills_the_remote_command() {
             "--worker-model",
             model,
             "--command-timeout",
-            "3",
+            // Long enough for 50 logins on a loaded machine to reach the command.
+            "8",
+            "-f",
+            &TARGETS.to_string(),
             "--format",
             "json",
             "--",
@@ -380,7 +383,7 @@ fn a_command_timeout_kills_the_remote_command() {
                 (
                     &"failed".into(),
                     &serde_json::Value::Null,
-                    &"command timed out after 3s".into(),
+                    &"command timed out after 8s".into(),
                     &"started\n".into(),
                 ),
                 "{model}: {l}"

@@ -48,6 +48,11 @@ fn term_settings(fd: &OwnedFd) -> String {
 
 impl PtyRun {
     fn start(env: &Env, args: &[&str], rows: u16, cols: u16) -> PtyRun {
+        PtyRun::start_with_term(env, args, rows, cols, "dumb")
+    }
+
+    /// A run with `TERM` set to `term` (a bar is drawn only on a terminal that can redraw).
+    fn start_with_term(env: &Env, args: &[&str], rows: u16, cols: u16, term: &str) -> PtyRun {
         let p = nix::pty::openpty(Some(&winsize(rows, cols)), None).expect("openpty");
         let before = term_settings(&p.slave);
         let mut cmd = env.command(args);
@@ -55,7 +60,7 @@ impl PtyRun {
         cmd.stdin(io(&p.slave))
             .stdout(io(&p.slave))
             .stderr(io(&p.slave))
-            .env("TERM", "dumb");
+            .env("TERM", term);
         // SAFETY: only async-signal-safe calls (setsid, ioctl) between fork and exec.
         unsafe {
             use std::os::unix::process::CommandExt;
@@ -556,4 +561,29 @@ fn shell_through_sudo_types_the_password_and_keeps_it_off_argv() {
         out.contains("hop 1 (sudo on sudohost): sudo password is incorrect"),
         "{out}"
     );
+}
+
+#[test]
+fn exec_on_several_hosts_shows_progress_on_a_terminal_only() {
+    // issue 4 §7: done/total, failures and the slowest running hosts, on a terminal only.
+    let env = Env::new("");
+    let args = ["exec", "app:direct", "--", "sleep 2; echo done"];
+    let mut run = PtyRun::start_with_term(&env, &args, 24, 120, "xterm");
+    assert!(
+        run.wait_for("0/2 hosts slowest: ", 0, DEADLINE),
+        "{}",
+        run.text()
+    );
+    let (code, text) = run.finish();
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("app: done"), "{text}");
+    assert!(text.contains("direct: done"), "{text}");
+    assert!(text.contains("stackctl: 2 hosts: 2 ok"), "{text}");
+    // Not a terminal: the same run prints no bar at all.
+    let (code, out, err) = env.plain(&args);
+    assert_eq!(code, Some(0), "{err}");
+    let mut lines: Vec<&str> = out.lines().collect();
+    lines.sort();
+    assert_eq!(lines, ["app: done", "direct: done"]);
+    assert_eq!(err, "stackctl: 2 hosts: 2 ok\n");
 }

@@ -5,6 +5,7 @@
 use super::session::{Session, SessionHosts};
 use crate::cli::{ExecArgs, ExecFormat, SshChainArg, WorkerModelArg};
 use crate::output::fanout::{Mode, Printer};
+use crate::output::progress::Progress;
 use crate::plan::{self, PlanOptions, SshChain};
 use crate::stack;
 use crate::transport::stop::STOP_WAIT;
@@ -82,7 +83,7 @@ pub fn run(session: &Session, names: Vec<String>, args: &ExecArgs) -> Result<i32
         std::io::stdout().lock(),
         std::io::stderr().lock(),
     );
-    let mut progress = Progress::new(names.len());
+    let mut progress = Progress::new(names.clone());
     for (index, e) in early {
         progress.show(
             &mut printer,
@@ -120,6 +121,7 @@ pub fn run(session: &Session, names: Vec<String>, args: &ExecArgs) -> Result<i32
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
         let mut run = model.run(tasks, tx);
         let mut running = true;
+        let mut tick = tokio::time::interval(Progress::TICK);
         loop {
             tokio::select! {
                 _ = &mut run, if running => running = false,
@@ -127,6 +129,7 @@ pub fn run(session: &Session, names: Vec<String>, args: &ExecArgs) -> Result<i32
                     Some(ev) => progress.show(&mut printer, ev),
                     None => return Ok::<_, std::io::Error>(false),
                 },
+                _ = tick.tick(), if progress.is_shown() => progress.tick(),
                 _ = tokio::signal::ctrl_c() => break,
                 _ = term.recv() => break,
             }
@@ -148,61 +151,6 @@ pub fn run(session: &Session, names: Vec<String>, args: &ExecArgs) -> Result<i32
     progress.clear();
     printer.fail_unfinished("the worker running this host ended without a result");
     Ok(printer.finish())
-}
-
-/// The progress bar on stderr (hosts done / total, failures), only when stderr is a terminal.
-struct Progress {
-    bar: Option<indicatif::ProgressBar>,
-    failures: usize,
-}
-
-impl Progress {
-    fn new(total: usize) -> Progress {
-        use std::io::IsTerminal;
-        let bar = std::io::stderr().is_terminal().then(|| {
-            let bar = indicatif::ProgressBar::with_draw_target(
-                Some(total as u64),
-                indicatif::ProgressDrawTarget::stderr(),
-            );
-            if let Ok(style) =
-                indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} hosts {msg}")
-            {
-                bar.set_style(style);
-            }
-            bar
-        });
-        Progress { bar, failures: 0 }
-    }
-
-    /// Prints an event (with the bar out of the way) and counts finished hosts.
-    fn show<O: std::io::Write, E: std::io::Write>(
-        &mut self,
-        printer: &mut Printer<O, E>,
-        ev: Event,
-    ) {
-        let Some(bar) = &self.bar else {
-            printer.event(ev);
-            return;
-        };
-        let done = match &ev {
-            Event::Done { result, .. } => Some(result.status != Status::Ok),
-            Event::Output { .. } => None,
-        };
-        bar.suspend(|| printer.event(ev));
-        if let Some(failed) = done {
-            if failed {
-                self.failures += 1;
-                bar.set_message(format!("({} failed)", self.failures));
-            }
-            bar.inc(1);
-        }
-    }
-
-    fn clear(&self) {
-        if let Some(bar) = &self.bar {
-            bar.finish_and_clear();
-        }
-    }
 }
 
 /// `--muxes N`, else one per CPU with `--mux-per-cpu`, else `STACKCTL_CPU_COUNT`, else 1.

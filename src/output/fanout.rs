@@ -68,6 +68,7 @@ impl<O: Write, E: Write> Printer<O, E> {
                 bytes,
             } => self.output(task, stream, &bytes),
             Event::Done { task, result } => self.done(task, result),
+            Event::Started { .. } => {}
         }
     }
 

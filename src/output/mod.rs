@@ -8,6 +8,7 @@ pub mod fanout_hosts;
 pub mod graph;
 pub mod inventory;
 pub mod plan;
+pub mod progress;
 pub mod ssh_config;
 pub mod stack;
 

@@ -333,6 +333,7 @@ async fn slot(
         while let Some(task) = current.take() {
             let index = task.index;
             let host = task.host.clone();
+            let _ = sink.send(Event::Started { task: index });
             let frame = Frame::Task(Box::new(TaskFrame {
                 task,
                 command_timeout: timeout,

@@ -82,6 +82,7 @@ impl WorkerModel for InlineWorkerModel {
                         return;
                     }
                     let index = task.index;
+                    let _ = sink.send(Event::Started { task: index });
                     let pool = pool.as_ref().as_ref().map_err(String::as_str);
                     let result = run_task(task, pool, &sink, timeout, stop).await;
                     let _ = sink.send(Event::Done {

@@ -113,6 +113,10 @@ pub enum Stream {
 /// What a model reports, in order per task.
 #[derive(Debug)]
 pub enum Event {
+    /// A worker took the task (the progress bar times it from here).
+    Started {
+        task: usize,
+    },
     Output {
         task: usize,
         stream: Stream,

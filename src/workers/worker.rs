@@ -154,7 +154,7 @@ async fn forward(out: &mut tokio::io::Stdout, ev: Event) -> std::io::Result<()> 
             )
             .await
         }
-        // The worker sends its own Done after the task's output.
-        Event::Done { .. } => Ok(()),
+        // The worker sends its own Done after the task's output; Started is the parent's.
+        Event::Done { .. } | Event::Started { .. } => Ok(()),
     }
 }
