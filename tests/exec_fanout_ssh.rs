@@ -60,9 +60,10 @@ impl Fleet {
         }
     }
 
-    fn stackctl(&self, args: &[&str]) -> (Option<i32>, String, String) {
-        let out = Command::new(env!("CARGO_BIN_EXE_stackctl"))
-            .env("STACKCTL_CONTROL_DIR", self.lab.path().join("ctl"))
+    /// `stackctl -i INVENTORY ARGS…` in the lab, with no stdin and piped output.
+    fn command(&self, args: &[&str]) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_stackctl"));
+        c.env("STACKCTL_CONTROL_DIR", self.lab.path().join("ctl"))
             .env("HOME", self.lab.path())
             .env_remove("ANSIBLE_FORKS")
             .current_dir(self.lab.path())
@@ -70,8 +71,18 @@ impl Fleet {
             .arg(&self.inv)
             .args(args)
             .stdin(Stdio::null())
-            .output()
-            .expect("run stackctl");
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        c
+    }
+
+    /// Starts stackctl in the background.
+    fn spawn(&self, args: &[&str]) -> std::process::Child {
+        self.command(args).spawn().expect("spawn stackctl")
+    }
+
+    fn stackctl(&self, args: &[&str]) -> (Option<i32>, String, String) {
+        let out = self.command(args).output().expect("run stackctl");
         (
             out.status.code(),
             String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -170,25 +181,19 @@ fn a_bastion_dying_mid_run_makes_every_host_unreachable_naming_hop_0() {
     for model in ["classic", "inline"] {
         let mut fleet = Fleet::start();
         let marker = format!("46.{}", std::process::id());
-        let child = Command::new(env!("CARGO_BIN_EXE_stackctl"))
-            .env("STACKCTL_CONTROL_DIR", fleet.lab.path().join("ctl"))
-            .env("HOME", fleet.lab.path())
-            .current_dir(fleet.lab.path())
-            .arg("-i")
-            .arg(&fleet.inv)
-            .args(["exec", "app", "--worker-model", model, "--format", "json"])
-            .args(["-f", &TARGETS.to_string()])
-            .args(["--", &format!("sleep {marker}")])
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("spawn");
-        let deadline = Instant::now() + Duration::from_secs(60);
-        while sleepers(&marker) < TARGETS && Instant::now() < deadline {
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        assert_eq!(sleepers(&marker), TARGETS, "{model}: every target runs it");
+        let child = fleet.spawn(&[
+            "exec",
+            "app",
+            "--worker-model",
+            model,
+            "--format",
+            "json",
+            "-f",
+            &TARGETS.to_string(),
+            "--",
+            &format!("sleep {marker}"),
+        ]);
+        await_sleepers(&marker, TARGETS);
         fleet.bastion.kill();
         let o = child.wait_with_output().expect("wait");
         let (out, err) = (
@@ -243,21 +248,13 @@ fn multiplexers_are_titled_and_gone_after_the_run() {
 
 fn two_multiplexers(by_env: bool) {
     let fleet = Fleet::start();
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_stackctl"));
+    let muxes: &[&str] = if by_env { &[] } else { &["--muxes", "2"] };
+    let args = [&["exec", "app"][..], muxes, &["--", "sleep 2"]].concat();
+    let mut cmd = fleet.command(&args);
     if by_env {
         cmd.env("STACKCTL_CPU_COUNT", "2");
     }
-    let muxes: &[&str] = if by_env { &[] } else { &["--muxes", "2"] };
     let mut child = cmd
-        .env("STACKCTL_CONTROL_DIR", fleet.lab.path().join("ctl"))
-        .env("HOME", fleet.lab.path())
-        .current_dir(fleet.lab.path())
-        .arg("-i")
-        .arg(&fleet.inv)
-        .args(["exec", "app"])
-        .args(muxes)
-        .args(["--", "sleep 2"])
-        .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -298,38 +295,19 @@ fn sigint_ends_workers_and_muxes_and_exits_99() {
     let fleet = Fleet::start();
     // Unique to this run: other tests (and runs) may sleep too.
     let marker = format!("45.{}", std::process::id());
-    let child = Command::new(env!("CARGO_BIN_EXE_stackctl"))
-        .env("STACKCTL_CONTROL_DIR", fleet.lab.path().join("ctl"))
-        .env("HOME", fleet.lab.path())
-        .current_dir(fleet.lab.path())
-        .arg("-i")
-        .arg(&fleet.inv)
-        .args(["exec", "app", "--muxes", "2", "-f", &TARGETS.to_string()])
-        .args(["--", &format!("sleep {marker}")])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn");
+    let child = fleet.spawn(&[
+        "exec",
+        "app",
+        "--muxes",
+        "2",
+        "-f",
+        &TARGETS.to_string(),
+        "--",
+        &format!("sleep {marker}"),
+    ]);
     let me = child.id().to_string();
-    let sleeping = || {
-        ps_args()
-            .lines()
-            .filter(|l| {
-                l.split_whitespace().skip(2).collect::<Vec<_>>() == ["sleep", marker.as_str()]
-            })
-            .count()
-    };
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while sleeping() < TARGETS && Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    assert_eq!(sleeping(), TARGETS, "every target runs the command");
-    nix::sys::signal::kill(
-        nix::unistd::Pid::from_raw(child.id() as i32),
-        nix::sys::signal::Signal::SIGINT,
-    )
-    .expect("kill");
+    await_sleepers(&marker, TARGETS);
+    sigint(&child);
     let o = child.wait_with_output().expect("wait");
     assert_eq!(o.status.code(), Some(99));
     // Workers and muxes are gone (the masters persist, as asked: they are not our children).
@@ -342,6 +320,24 @@ fn sigint_ends_workers_and_muxes_and_exits_99() {
     );
     // The remote commands were ended where they ran (execution.md §4): no `sleep` is left.
     assert_eq!(sleepers(&marker), 0, "{}", ps_args());
+}
+
+/// Waits (a bound against hangs, not a timing) until `n` targets run `sleep MARKER`.
+fn await_sleepers(marker: &str, n: usize) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while sleepers(marker) < n && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(sleepers(marker), n, "every target runs the command");
+}
+
+/// Ctrl-C, as a terminal would send it.
+fn sigint(child: &std::process::Child) {
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(child.id() as i32),
+        nix::sys::signal::Signal::SIGINT,
+    )
+    .expect("kill");
 }
 
 /// How many `sleep MARKER` processes run on this machine (the targets are on loopback).
@@ -413,28 +409,9 @@ fn a_command_timeout_kills_the_remote_command() {
 fn sigint_on_one_host_kills_its_remote_command() {
     let fleet = Fleet::start();
     let marker = format!("48.{}", std::process::id());
-    let child = Command::new(env!("CARGO_BIN_EXE_stackctl"))
-        .env("STACKCTL_CONTROL_DIR", fleet.lab.path().join("ctl"))
-        .env("HOME", fleet.lab.path())
-        .current_dir(fleet.lab.path())
-        .arg("-i")
-        .arg(&fleet.inv)
-        .args(["exec", "app01", "--", &format!("sleep {marker}; true")])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while sleepers(&marker) < 1 && Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    assert_eq!(sleepers(&marker), 1, "the command runs");
-    nix::sys::signal::kill(
-        nix::unistd::Pid::from_raw(child.id() as i32),
-        nix::sys::signal::Signal::SIGINT,
-    )
-    .expect("kill");
+    let child = fleet.spawn(&["exec", "app01", "--", &format!("sleep {marker}; true")]);
+    await_sleepers(&marker, 1);
+    sigint(&child);
     let o = child.wait_with_output().expect("wait");
     assert_eq!(o.status.code(), Some(99));
     assert_eq!(
@@ -475,18 +452,7 @@ fn persist_zero_ends_the_runs_masters() {
 #[test]
 fn a_killed_multiplexer_is_reported_and_the_run_completes() {
     let fleet = Fleet::start();
-    let child = Command::new(env!("CARGO_BIN_EXE_stackctl"))
-        .env("STACKCTL_CONTROL_DIR", fleet.lab.path().join("ctl"))
-        .env("HOME", fleet.lab.path())
-        .current_dir(fleet.lab.path())
-        .arg("-i")
-        .arg(&fleet.inv)
-        .args(["exec", "app", "-f", "2", "--", "sleep 0.5; echo done"])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn");
+    let child = fleet.spawn(&["exec", "app", "-f", "2", "--", "sleep 0.5; echo done"]);
     let me = child.id().to_string();
     let deadline = Instant::now() + Duration::from_secs(30);
     let mut mux = None;
