@@ -15,7 +15,7 @@ const INVENTORY: &str = r#"{
             "ansible_become_pass": "db-Sudo-Pass-77"},
     "app": {"ansible_connection": "docker", "ansible_user": "app", "mitogen_via": "sudo:root@db1"},
     "nested-db": {"ansible_host": "127.0.2.2", "mitogen_via": "bastion",
-                  "stackctl_ssh_chain": "nested"},
+                  "stackctl_ssh_chain": "nested", "ansible_shell_type": "fish"},
     "behind-sudo": {"ansible_host": "127.0.2.3", "mitogen_via": "root@db1"},
     "here": {"ansible_connection": "local"},
     "bad-chain": {"ansible_connection": "local", "stackctl_ssh_chain": "sideways"}
@@ -224,4 +224,18 @@ fn example_inventory_hosts() {
     );
     assert!(t.contains("  hop 2 (sudo on db1, runs on hop 1): exec sudo -p stackctl-NONCE-sudo-2: -n -u root -- sh -c <hop 3>\n"), "{t}");
     assert!(t.contains("  hop 3 (docker on app-canary, runs on hop 2): exec docker exec -i --user=app app-canary sh -c <command>\n"), "{t}");
+}
+
+#[test]
+fn the_login_shell_type_is_part_of_the_config() {
+    // It decides how the remote login shell is asked for its pid (transport::stop).
+    let d = tempfile::tempdir().expect("tempdir");
+    let inv = inventory(d.path());
+    let inv = inv.to_str().expect("path");
+    for (host, shell) in [("nested-db", "fish"), ("db1", "sh")] {
+        let o = stackctl(&["config", "-i", inv, host, "--format", "json"]);
+        assert!(o.status.success(), "{}", err(&o));
+        let v: serde_json::Value = serde_json::from_str(&out(&o)).expect("json");
+        assert_eq!(v["shell_type"], shell, "{host}: {v}");
+    }
 }

@@ -644,6 +644,7 @@ fn a_master_killed_with_sigkill_is_replaced() {
             feeds: Vec::new(),
             tty: false,
             ready_timeout: Duration::ZERO,
+            posix_login_shell: true,
         };
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
         let user = stackctl::transport::stream::UserIo {

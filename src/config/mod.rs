@@ -557,6 +557,15 @@ pub fn build(
     }
     c.set("stackctl_ssh_chain", Value::str(chain_text), chain.1);
 
+    // shell_type: which shell logs the account in (Ansible's shell plugin name); it decides
+    // how stackctl asks the remote login shell for its process id (transport::stop).
+    let shell = l
+        .first(Mode::Defined, &["ansible_shell_type"])
+        .map_err(err)?
+        .filter(|(v, _)| !v.is_null())
+        .unwrap_or_else(|| default(Value::str("sh")));
+    c.set("shell_type", Value::str(shell.0.py_str()), shell.1);
+
     // extra_args (kubectl targets only)
     let mut extra_args = Vec::new();
     if target && c.str("transport") == Some("kubectl") {

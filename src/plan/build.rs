@@ -49,6 +49,10 @@ pub struct Plan {
     pub tty: bool,
     /// How long the hops may take before the user's command starts.
     pub ready_timeout: Duration,
+    /// The last master's login shell is a Bourne-style one (`ansible_shell_type` other than
+    /// csh or fish): it understands `$$` and `>&2` itself.
+    #[serde(default)]
+    pub posix_login_shell: bool,
 }
 
 /// What the plan is built with.
@@ -146,6 +150,13 @@ pub fn build(stack: &Stack, argv: &[Vec<u8>], opts: &PlanOptions) -> Result<Plan
     }
     layers.reverse();
     feeds.reverse();
+    let login_host = masters.last().map(|m| m.inventory_host.as_str());
+    let posix_login_shell = !stack
+        .configs
+        .iter()
+        .find(|(host, _)| Some(host.as_str()) == login_host)
+        .and_then(|(_, c)| c.str("shell_type"))
+        .is_some_and(|t| matches!(t, "csh" | "fish"));
     Ok(Plan {
         host: stack.target.clone(),
         masters,
@@ -154,6 +165,7 @@ pub fn build(stack: &Stack, argv: &[Vec<u8>], opts: &PlanOptions) -> Result<Plan
         feeds,
         tty: opts.tty,
         ready_timeout,
+        posix_login_shell,
     })
 }
 

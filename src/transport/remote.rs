@@ -68,7 +68,7 @@ fn master_gone(e: &openssh::Error, sock: &std::path::Path) -> bool {
 pub async fn run(pool: &SshPool, plan: &Plan, user: UserIo, mut stop: Stop) -> Outcome {
     let watch = Watch::from_plan(plan);
     let marker = stop::marker();
-    let mut command = stop::pid_line(&marker);
+    let mut command = stop::pid_line(&marker, plan.posix_login_shell);
     command.extend_from_slice(&plan.command);
     let first = match pool.session(&plan.masters).await {
         Ok(s) => s,

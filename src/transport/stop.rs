@@ -3,8 +3,9 @@
 //! a session's processes when its channel closes, so a dropped `sleep 600` would live on.
 //!
 //! The remote command is therefore prefixed with a line that reports the process id of the
-//! session's login shell (`sh -c 'echo <marker>-$PPID >&2'`: understood by every login shell,
-//! sh, bash, zsh, csh and fish alike), which sshd made a session and process-group leader.
+//! session's login shell, which sshd made a session and process-group leader: `echo
+//! <marker>-$$ >&2` (a builtin: no process), or for an `ansible_shell_type` of csh or fish
+//! `sh -c 'echo <marker>-$PPID >&2'`.
 //! [`PidSniffer`] takes that line out of stderr before anyone sees it; on [`Stop`] the
 //! transport runs `kill -TERM -PID` (then `-KILL`) over a second session on the same master,
 //! which ends the command's whole process group (a `sudo` in it passes the signal on).
@@ -129,9 +130,15 @@ pub fn marker() -> String {
     format!("stackctl-{}-pid", crate::plan::nonce())
 }
 
-/// The line that makes the remote login shell report its pid as `<marker>-<pid>` on stderr.
-pub fn pid_line(marker: &str) -> Vec<u8> {
-    format!("sh -c 'echo {marker}-$PPID >&2'\n").into_bytes()
+/// The line that makes the remote login shell report its pid as `<marker>-<pid>` on stderr: a
+/// builtin `echo` for Bourne-style shells, else a `sh` child reporting its parent (one more
+/// process per command, for csh and fish, which have no `$$`/`>&2`).
+pub fn pid_line(marker: &str, posix_login_shell: bool) -> Vec<u8> {
+    if posix_login_shell {
+        format!("echo {marker}-$$ >&2\n").into_bytes()
+    } else {
+        format!("sh -c 'echo {marker}-$PPID >&2'\n").into_bytes()
+    }
 }
 
 /// The remote command that signals process group `pid` (one shell syntax for every login
@@ -326,6 +333,27 @@ mod tests {
             sniff(&[b"stackctl-ab-pid-1\nstackctl-ab-pid-2\n"]),
             (b"stackctl-ab-pid-2\n".to_vec(), 1)
         );
+    }
+
+    #[test]
+    fn both_pid_lines_report_the_shell_that_runs_them() {
+        for posix in [true, false] {
+            let mut script = pid_line("stackctl-ab-pid", posix);
+            script.extend_from_slice(b"echo done\n");
+            let child = std::process::Command::new("sh")
+                .arg("-c")
+                .arg(String::from_utf8_lossy(&script).as_ref())
+                .output()
+                .expect("sh");
+            let err = String::from_utf8_lossy(&child.stderr).into_owned();
+            let pid: u32 = err
+                .trim_end()
+                .strip_prefix("stackctl-ab-pid-")
+                .and_then(|p| p.parse().ok())
+                .unwrap_or_else(|| panic!("{err:?}"));
+            assert!(pid > 1, "{err}");
+            assert_eq!(String::from_utf8_lossy(&child.stdout), "done\n");
+        }
     }
 
     #[test]
