@@ -102,7 +102,7 @@ impl ClassicWorkerModel {
         // Ready when every socket exists (a mux binds before anything else).
         let deadline = std::time::Instant::now() + Duration::from_secs(10);
         while !socks.iter().all(|s| s.exists()) && std::time::Instant::now() < deadline {
-            std::thread::sleep(Duration::from_millis(5));
+            std::thread::sleep(Duration::from_millis(1));
         }
         Ok(socks)
     }

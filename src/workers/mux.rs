@@ -146,14 +146,15 @@ pub fn main(index: usize, dir: &Path, opts: ConnOptions, persist: Duration) -> R
         .build()
         .context("cannot start the async runtime")?;
     let path = socket(dir, index);
-    // Prunes the control directory once for the run (see `SshPoolOptions::prune`).
-    if index == 0 {
-        let _ = SshPool::new(SshPoolOptions::default());
-    }
     let code = rt.block_on(async {
         let _ = std::fs::remove_file(&path);
         let listener = tokio::net::UnixListener::bind(&path)
             .with_context(|| format!("cannot listen on {}", path.display()))?;
+        // Prunes the control directory once for the run (see `SshPoolOptions::prune`), after
+        // binding: the run waits for the socket, not for this.
+        if index == 0 {
+            let _ = SshPool::new(SshPoolOptions::default());
+        }
         let closing = Arc::new(Mutex::new(Vec::new()));
         let pool = SshPool::new(SshPoolOptions {
             persist,
