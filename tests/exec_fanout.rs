@@ -515,3 +515,15 @@ fn sigint_with_queued_hosts_starts_no_new_worker() {
     std::thread::sleep(Duration::from_millis(300));
     assert!(!running("^sleep 46.25$"), "a command outlived the run");
 }
+
+#[test]
+fn a_worker_whose_parent_is_already_gone_exits_at_once() {
+    // Workers set their own parent-death signal (they are spawned without a fork hook), so one
+    // that starts after its parent died must notice by itself: it is told the parent's pid.
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_stackctl"))
+        .args(["__worker", "1"])
+        .stdin(std::process::Stdio::piped())
+        .output()
+        .expect("run a worker");
+    assert_eq!(o.status.code(), Some(99));
+}

@@ -32,7 +32,7 @@ pub fn run(cli: &Cli) -> anyhow::Result<i32> {
         Command::SshConfig(a) => ssh_config::run(&cli.global, a),
         Command::Check(a) => check::run(&cli.global, a),
         Command::Generate(a) => crate::generate::run(a),
-        Command::Worker => crate::workers::worker::main(),
+        Command::Worker => crate::workers::worker::main(None),
         Command::Mux(a) => crate::workers::mux::main(
             a.index,
             &a.dir,

@@ -7,8 +7,8 @@
 //! sound from any state, costs a few milliseconds per worker, gives each worker a clean
 //! runtime, and lets argv[0] carry the `ps` title (`stackctl: worker:<host>`, padded so the
 //! worker can rewrite it per task). `/proc/self/exe` still works when the binary was replaced
-//! on disk during the run. Each worker gets `PR_SET_PDEATHSIG(SIGTERM)`, so it ends if the
-//! top-level process dies (spawned from the main thread, which lives for the whole run).
+//! on disk during the run. Each worker and mux has `PR_SET_PDEATHSIG(SIGTERM)`, so it ends if
+//! the top-level process dies (spawned from the main thread, which lives for the whole run).
 //!
 //! Workers start on demand, up to `forks`: a few at first (eight per CPU), then one more each
 //! time a task is still running [`GROW_AFTER`] after it was handed out while tasks wait. Short
@@ -160,15 +160,19 @@ pub fn forget_allocator_tuning() {
     unsafe { std::env::remove_var(ALLOCATOR_TUNING.0) };
 }
 
+/// Spawns a worker. It sets its own parent-death signal (see [`worker::main`](super::worker)),
+/// given our pid to check against, so that nothing runs between fork and exec here and the
+/// standard library can use `posix_spawn`: much cheaper than a fork of this large process,
+/// and workers start by the hundred.
 fn spawn_worker() -> std::io::Result<tokio::process::Child> {
     let mut cmd = std::process::Command::new(self_exe()?);
     cmd.env(ALLOCATOR_TUNING.0, ALLOCATOR_TUNING.1)
         .arg0(worker_arg0())
         .arg("__worker")
+        .arg(std::process::id().to_string())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit());
-    death_signal(&mut cmd);
     let mut cmd = tokio::process::Command::from(cmd);
     cmd.kill_on_drop(false);
     cmd.spawn()

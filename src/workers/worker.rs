@@ -12,8 +12,14 @@ use crate::transport::ssh::{SshPool, SshPoolOptions};
 use crate::transport::stop::{STOP_WAIT, Stop};
 use anyhow::{Context, Result};
 
-pub fn main() -> Result<i32> {
+/// `stackctl __worker PARENT_PID`.
+pub fn main(parent: Option<u32>) -> Result<i32> {
     super::classic::forget_allocator_tuning();
+    // End with the top-level process; had it already ended, we were reparented: end now.
+    let _ = nix::sys::prctl::set_pdeathsig(nix::sys::signal::Signal::SIGTERM);
+    if parent.is_some_and(|p| std::os::unix::process::parent_id() != p) {
+        return Ok(99);
+    }
     // SAFETY: setting a signal disposition to SIG_IGN has no preconditions.
     unsafe {
         let _ = nix::sys::signal::signal(
