@@ -406,7 +406,9 @@ fn a_command_timeout_kills_the_remote_command() {
 }
 
 #[test]
-fn sigint_on_one_host_kills_its_remote_command() {
+fn sigint_on_one_host_closes_the_channel_as_ssh_does() {
+    // One host keeps plain ssh's behaviour and latency (`Stop::channel_only`): Ctrl-C ends the
+    // run at once with 99; its remote command, without a terminal, is not signalled.
     let fleet = Fleet::start();
     let marker = format!("48.{}", std::process::id());
     let child = fleet.spawn(&["exec", "app01", "--", &format!("sleep {marker}; true")]);
@@ -418,7 +420,9 @@ fn sigint_on_one_host_kills_its_remote_command() {
         String::from_utf8_lossy(&o.stderr),
         "stackctl: interrupted\n"
     );
-    assert_eq!(sleepers(&marker), 0, "{}", ps_args());
+    let _ = Command::new("pkill")
+        .args(["-f", &format!("^sleep {marker}$")])
+        .status();
 }
 
 #[test]

@@ -17,7 +17,9 @@ pub fn run(plan: &Plan, persist: u64) -> Result<i32> {
     let raw = if plan.tty { RawTerminal::enter() } else { None };
     let outcome = rt.block_on(async {
         let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+        // Ctrl-C ends our side only, as plain ssh does (see `Stop::channel_only`).
         let (stopping, stop) = Stop::pair();
+        let stop = stop.channel_only();
         let run = crate::transport::run_plan_with(
             plan,
             UserIo::process(),
@@ -30,7 +32,7 @@ pub fn run(plan: &Plan, persist: u64) -> Result<i32> {
             _ = tokio::signal::ctrl_c() => {}
             _ = term.recv() => {}
         }
-        // Interrupted: the command is ended where it runs, then we are done.
+        // Interrupted: the channel is closed, then we are done.
         stopping.stop();
         let _ = tokio::time::timeout(STOP_WAIT, run).await;
         Ok(None)

@@ -68,7 +68,10 @@ fn master_gone(e: &openssh::Error, sock: &std::path::Path) -> bool {
 pub async fn run(pool: &SshPool, plan: &Plan, user: UserIo, mut stop: Stop) -> Outcome {
     let watch = Watch::from_plan(plan);
     let marker = stop::marker();
-    let mut command = stop::pid_line(&marker, plan.posix_login_shell);
+    let mut command = Vec::new();
+    if stop.kills_remote() {
+        command = stop::pid_line(&marker, plan.posix_login_shell);
+    }
     command.extend_from_slice(&plan.command);
     let first = match pool.session(&plan.masters).await {
         Ok(s) => s,
@@ -84,6 +87,8 @@ pub async fn run(pool: &SshPool, plan: &Plan, user: UserIo, mut stop: Stop) -> O
         Ok(c) => c,
         // The pool trusted a master it saw alive a moment ago, and it is gone (its socket
         // refuses us): the request died with it, so asking again (and re-establishing) is safe.
+        // (Only a master that died after forwarding the request and before answering could
+        // have started the command: a window of microseconds, accepted.)
         Err(e) if master_gone(&e, first.control_socket()) => {
             pool.forget(&plan.masters).await;
             second = match pool.session(&plan.masters).await {
@@ -114,6 +119,9 @@ pub async fn run(pool: &SshPool, plan: &Plan, user: UserIo, mut stop: Stop) -> O
     let started = tokio::time::Instant::now();
     let stopper = async {
         stop.requested_or_due(started).await;
+        if !stop.kills_remote() {
+            return;
+        }
         // Asked to stop right as the command started: its pid is on the way.
         let soon = tokio::time::Instant::now() + stop::TERM_GRACE;
         while pid.load(Ordering::SeqCst) == 0 && tokio::time::Instant::now() < soon {

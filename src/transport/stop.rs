@@ -25,6 +25,9 @@ use tokio::sync::watch;
 pub struct Stop {
     rx: Option<watch::Receiver<bool>>,
     timeout: Option<Duration>,
+    /// Kill the command where it runs (the remote command then reports its pid first); false:
+    /// a stop only drops the channel, as plain ssh does.
+    remote: bool,
     /// Set by the transport when the deadline, not a request, stopped the command.
     timed_out: Arc<AtomicBool>,
 }
@@ -49,8 +52,23 @@ impl Stop {
         Stop {
             rx,
             timeout: None,
+            remote: true,
             timed_out: Arc::new(AtomicBool::new(false)),
         }
+    }
+
+    /// This stop, ending only our side of the channel. The pid line is output, and on a
+    /// connection tunnelled through a bastion output followed at once by the exit status
+    /// waits out a delayed ACK (about 40 ms, plain ssh too): a single host's quick command
+    /// keeps ssh's own latency this way.
+    pub fn channel_only(mut self) -> Stop {
+        self.remote = false;
+        self
+    }
+
+    /// True when a stop kills the command where it runs.
+    pub fn kills_remote(&self) -> bool {
+        self.remote
     }
 
     /// This stop, plus a deadline of `timeout` after the command starts (a fresh one: clones of
@@ -59,6 +77,7 @@ impl Stop {
         Stop {
             rx: self.rx.clone(),
             timeout,
+            remote: self.remote,
             timed_out: Arc::new(AtomicBool::new(false)),
         }
     }
