@@ -10,13 +10,13 @@
 //! Every run has its own control directory and HOME, never reads stdin (null) and runs with
 //! `CI=true`; a deadline only turns a hang into a failure.
 
+mod common;
 mod support;
 
 use serde_json::Value;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use support::*;
 
 const BIN: &str = env!("CARGO_BIN_EXE_stackctl");
@@ -85,10 +85,7 @@ impl Runner {
             .env_remove("SSH_AUTH_SOCK")
             .env_remove("ANSIBLE_CONFIG")
             .env_remove("ANSIBLE_INVENTORY")
-            .args(args)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
+            .args(args);
         c
     }
 
@@ -124,35 +121,13 @@ impl Drop for Runner {
     }
 }
 
-fn run(mut c: Command) -> (Option<i32>, String, String) {
-    let mut child = c.spawn().expect("spawn stackctl");
-    let mut out = child.stdout.take().expect("stdout");
-    let mut err = child.stderr.take().expect("stderr");
-    let ro = std::thread::spawn(move || {
-        let mut v = Vec::new();
-        let _ = out.read_to_end(&mut v);
-        v
-    });
-    let re = std::thread::spawn(move || {
-        let mut v = Vec::new();
-        let _ = err.read_to_end(&mut v);
-        v
-    });
-    let start = Instant::now();
-    let status = loop {
-        if let Some(s) = child.try_wait().expect("wait") {
-            break s;
-        }
-        if start.elapsed() > DEADLINE {
-            let _ = child.kill();
-            panic!("stackctl check hung");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    let text = |h: std::thread::JoinHandle<Vec<u8>>| {
-        String::from_utf8_lossy(&h.join().unwrap_or_default()).into_owned()
-    };
-    (status.code(), text(ro), text(re))
+fn run(c: Command) -> (Option<i32>, String, String) {
+    let o = common::run_with_deadline(c, b"", DEADLINE);
+    (
+        o.status.code(),
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
 }
 
 /// The INI line of an ssh host at `addr:port` (the lab's key and known_hosts unless
