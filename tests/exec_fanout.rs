@@ -527,3 +527,15 @@ fn a_worker_whose_parent_is_already_gone_exits_at_once() {
         .expect("run a worker");
     assert_eq!(o.status.code(), Some(99));
 }
+
+#[test]
+fn the_workers_allocator_setting_does_not_reach_the_command() {
+    // Workers are started with an allocator tuning variable, which they drop before running
+    // anything: the user's command sees the environment stackctl itself was given.
+    let o = run(&["web", "--format", "json", "--", "env"]);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let text = out(&o);
+    assert_eq!(text.lines().count(), 4, "{text}");
+    assert!(text.contains("HOME="), "{text}");
+    assert!(!text.contains("MIMALLOC"), "{text}");
+}
