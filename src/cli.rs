@@ -399,9 +399,10 @@ pub struct ExecArgs {
     /// exit status to DIR/HOST.rc (255 when a hop failed)
     #[arg(long, value_name = "DIR", value_hint = clap::ValueHint::DirPath)]
     pub outdir: Option<PathBuf>,
-    /// With several hosts: give up on a host's command SECONDS after it started and report it
-    /// failed; its process group is killed where it runs (SIGTERM, then SIGKILL 2 s later).
-    /// -T is the connection timeout per hop
+    /// With several hosts: give up on a host's command SECONDS after it started (after the
+    /// login's rc files) and report it failed; its process group is killed where it runs
+    /// (SIGTERM, then SIGKILL 2 s later). -T is the connection timeout per hop; a login that
+    /// never reaches the command is given up on after both
     #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..))]
     pub command_timeout: Option<u64>,
     /// With several hosts: `classic` runs hosts in --forks worker processes (titled

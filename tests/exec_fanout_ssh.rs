@@ -351,7 +351,10 @@ fn sleepers(marker: &str) -> usize {
 #[test]
 fn a_command_timeout_kills_the_remote_command() {
     // Classic and inline; the remote `sleep` runs in a compound command, so killing the login
-    // shell alone would leave it behind: the whole process group must go.
+    // shell alone would leave it behind: the whole process group must go. The clock starts
+    // when the command does, after the login shell's rc files: 50 logins at once on a loaded
+    // machine may take longer than the timeout itself, and every host still prints `started`.
+    // (-T 30: a login that never reached the command would be stopped 3 + 30 s after it began.)
     for model in ["classic", "inline"] {
         let fleet = Fleet::start();
         let marker = format!("47.{}", std::process::id());
@@ -361,8 +364,9 @@ fn a_command_timeout_kills_the_remote_command() {
             "--worker-model",
             model,
             "--command-timeout",
-            // Long enough for 50 logins on a loaded machine to reach the command.
-            "8",
+            "3",
+            "-T",
+            "30",
             "-f",
             &TARGETS.to_string(),
             "--format",
@@ -379,7 +383,7 @@ fn a_command_timeout_kills_the_remote_command() {
                 (
                     &"failed".into(),
                     &serde_json::Value::Null,
-                    &"command timed out after 8s".into(),
+                    &"command timed out after 3s".into(),
                     &"started\n".into(),
                 ),
                 "{model}: {l}"

@@ -9,13 +9,13 @@
 use super::HopError;
 use super::ssh::SshPool;
 use super::ssh::master::{self, MasterPaths};
-use super::stop::{self, PidSniffer, Stop};
+use super::stop::{self, PidSniffer, RemotePid, Stop};
 use super::stream::{self, ChildIo, Outcome, UserIo, Watch};
 use crate::plan::Plan;
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
 
 fn last_master_error(plan: &Plan, message: String) -> Outcome {
     let (index, host) = plan
@@ -105,7 +105,7 @@ pub async fn run(pool: &SshPool, plan: &Plan, user: UserIo, mut stop: Stop) -> O
         }
         Err(e) => return last_master_error(plan, format!("cannot start the command: {e}")),
     };
-    let pid = Arc::new(AtomicU32::new(0));
+    let pid = Arc::new(RemotePid::default());
     let io = ChildIo::pipes(
         child.stdin().take(),
         child.stdout().take(),
@@ -116,17 +116,25 @@ pub async fn run(pool: &SshPool, plan: &Plan, user: UserIo, mut stop: Stop) -> O
     );
     let drive = stream::drive(&watch, io, user);
     tokio::pin!(drive);
-    let started = tokio::time::Instant::now();
+    let spawned = tokio::time::Instant::now();
     let stopper = async {
-        stop.requested_or_due(started).await;
         if !stop.kills_remote() {
+            stop.requested_or_due(spawned).await;
             return;
         }
+        // The command's clock starts with its pid line, after the login shell's rc files (which
+        // a loaded host, or many logins at once, can make slow); a login that never gets there
+        // has the last hop's connect timeout on top.
+        let allowance =
+            Duration::from_secs(plan.masters.last().map_or(10, |m| m.connect_timeout).max(1));
+        let Some(started) = stop.started_or_stalled(&pid, spawned, allowance).await else {
+            // No pid to signal: only the channel can go.
+            return;
+        };
+        stop.requested_or_due(started).await;
         // Asked to stop right as the command started: its pid is on the way.
         let soon = tokio::time::Instant::now() + stop::TERM_GRACE;
-        while pid.load(Ordering::SeqCst) == 0 && tokio::time::Instant::now() < soon {
-            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-        }
+        let _ = tokio::time::timeout_at(soon, pid.wait()).await;
         signal(session, "TERM", &pid).await;
         tokio::time::sleep(stop::TERM_GRACE).await;
         signal(session, "KILL", &pid).await;
@@ -162,7 +170,7 @@ pub async fn run(pool: &SshPool, plan: &Plan, user: UserIo, mut stop: Stop) -> O
 
 /// How long the parents of a master found dead get to end too before they are looked at: when a
 /// bastion dies, the masters tunnelled through it end a moment after it or before it.
-const SETTLE: std::time::Duration = std::time::Duration::from_millis(300);
+const SETTLE: Duration = Duration::from_millis(300);
 
 /// After a session ended without an exit status: the outermost master of the chain that is gone
 /// (its control socket refuses), as the hop that failed, with what its log says; `None` when
@@ -194,8 +202,8 @@ async fn dead_hop(pool: &SshPool, plan: &Plan) -> Option<HopError> {
 }
 
 /// Sends `SIGNAL` to the remote process group of `pid` (nothing when the pid never came).
-async fn signal(session: &openssh::Session, name: &str, pid: &AtomicU32) {
-    let pid = pid.load(Ordering::SeqCst);
+async fn signal(session: &openssh::Session, name: &str, pid: &RemotePid) {
+    let pid = pid.get();
     if pid == 0 {
         return;
     }

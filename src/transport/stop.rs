@@ -11,16 +11,17 @@
 //! which ends the command's whole process group (a `sudo` in it passes the signal on).
 
 use std::pin::Pin;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::task::{Context, Poll};
 use std::time::Duration;
 use tokio::io::{AsyncRead, ReadBuf};
-use tokio::sync::watch;
+use tokio::sync::{Notify, watch};
 
 /// The receiving side of a stop request, and the command's own deadline (`--command-timeout`,
-/// counted from when the command starts, not from when its connections are being made);
-/// cloneable, and [`Stop::never`] for runs nobody stops.
+/// counted from when the command starts, not from when its connections are being made or its
+/// login shell reads the account's rc files); cloneable, and [`Stop::never`] for runs nobody
+/// stops.
 #[derive(Debug, Clone)]
 pub struct Stop {
     rx: Option<watch::Receiver<bool>>,
@@ -29,7 +30,32 @@ pub struct Stop {
     /// a stop only drops the channel, as plain ssh does.
     remote: bool,
     /// Set by the transport when the deadline, not a request, stopped the command.
-    timed_out: Arc<AtomicBool>,
+    timed_out: Arc<OnceLock<TimedOut>>,
+}
+
+/// Which deadline stopped a command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimedOut {
+    /// The command ran for its whole `--command-timeout`.
+    Command(Duration),
+    /// The login never reached the command (its pid line never came) in this long: the
+    /// command timeout plus the last hop's connect timeout, counted from the session's start.
+    BeforeStart(Duration),
+}
+
+impl std::fmt::Display for TimedOut {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TimedOut::Command(t) => write!(f, "command timed out after {}s", t.as_secs()),
+            TimedOut::BeforeStart(t) => {
+                write!(
+                    f,
+                    "timed out after {}s before the command started",
+                    t.as_secs()
+                )
+            }
+        }
+    }
 }
 
 /// The sending side: [`StopHandle::stop`] asks every clone of its [`Stop`] to stop.
@@ -53,7 +79,7 @@ impl Stop {
             rx,
             timeout: None,
             remote: true,
-            timed_out: Arc::new(AtomicBool::new(false)),
+            timed_out: Arc::new(OnceLock::new()),
         }
     }
 
@@ -78,12 +104,17 @@ impl Stop {
             rx: self.rx.clone(),
             timeout,
             remote: self.remote,
-            timed_out: Arc::new(AtomicBool::new(false)),
+            timed_out: Arc::new(OnceLock::new()),
         }
     }
 
+    /// The command's own time limit, if it has one.
+    pub fn timeout(&self) -> Option<Duration> {
+        self.timeout
+    }
+
     /// Resolves on a stop request, or once the command started at `started` has run out of
-    /// time (then [`Self::timed_out`] is true).
+    /// time (then [`Self::timed_out`] says so).
     pub async fn requested_or_due(&mut self, started: tokio::time::Instant) {
         let due = async {
             match self.timeout {
@@ -92,16 +123,46 @@ impl Stop {
             }
         };
         let timed_out = self.timed_out.clone();
+        let timeout = self.timeout.unwrap_or_default();
         let mut me = self.clone();
         tokio::select! {
             () = me.requested() => {}
-            () = due => timed_out.store(true, Ordering::SeqCst),
+            () = due => {
+                let _ = timed_out.set(TimedOut::Command(timeout));
+            }
         }
     }
 
-    /// True when the command's deadline stopped it.
-    pub fn timed_out(&self) -> bool {
-        self.timed_out.load(Ordering::SeqCst)
+    /// Resolves on a stop request, once the command has started (its pid is in `pid`: returns
+    /// when), or when the login has taken `allowance` more than the command's own timeout
+    /// since `spawned` (then [`Self::timed_out`] says so, and `None` is returned).
+    pub async fn started_or_stalled(
+        &mut self,
+        pid: &RemotePid,
+        spawned: tokio::time::Instant,
+        allowance: Duration,
+    ) -> Option<tokio::time::Instant> {
+        let Some(limit) = self.timeout.map(|t| t + allowance) else {
+            // No deadline: only a request stops it, counted from wherever.
+            tokio::select! {
+                _ = pid.wait() => {}
+                () = self.requested() => {}
+            }
+            return Some(tokio::time::Instant::now());
+        };
+        tokio::select! {
+            _ = pid.wait() => Some(tokio::time::Instant::now()),
+            () = self.requested() => Some(tokio::time::Instant::now()),
+            () = tokio::time::sleep_until(spawned + limit) => {
+                let _ = self.timed_out.set(TimedOut::BeforeStart(limit));
+                None
+            }
+        }
+    }
+
+    /// Which deadline stopped the command, if one did.
+    pub fn timed_out(&self) -> Option<TimedOut> {
+        self.timed_out.get().copied()
     }
 
     /// Resolves once a stop was asked for (at once if it already was).
@@ -166,6 +227,37 @@ pub fn kill_command(signal: &str, pid: u32) -> String {
     format!("sh -c 'kill -{signal} -{pid} 2>/dev/null || kill -{signal} {pid} 2>/dev/null'")
 }
 
+/// The remote login shell's pid, once its pid line came (0 before).
+#[derive(Debug, Default)]
+pub struct RemotePid {
+    pid: AtomicU32,
+    seen: Notify,
+}
+
+impl RemotePid {
+    /// The pid, or 0 while it has not come.
+    pub fn get(&self) -> u32 {
+        self.pid.load(Ordering::SeqCst)
+    }
+
+    fn set(&self, pid: u32) {
+        self.pid.store(pid, Ordering::SeqCst);
+        // One waiter at most (the stopper); a permit is kept if it is not waiting yet.
+        self.seen.notify_one();
+    }
+
+    /// Resolves with the pid once it came.
+    pub async fn wait(&self) -> u32 {
+        loop {
+            let pid = self.get();
+            if pid != 0 {
+                return pid;
+            }
+            self.seen.notified().await;
+        }
+    }
+}
+
 /// How far into stderr the marker line is looked for (an rc file may print before it).
 const SNIFF_LIMIT: usize = 64 * 1024;
 
@@ -175,7 +267,7 @@ const SNIFF_LIMIT: usize = 64 * 1024;
 pub struct PidSniffer<R> {
     inner: R,
     marker: Vec<u8>,
-    pid: Arc<AtomicU32>,
+    pid: Arc<RemotePid>,
     /// Bytes read but not yet returned.
     pending: Vec<u8>,
     /// Bytes scanned so far; past [`SNIFF_LIMIT`], or once found, everything passes through.
@@ -185,8 +277,8 @@ pub struct PidSniffer<R> {
 }
 
 impl<R> PidSniffer<R> {
-    /// Records the pid in `pid` (0 until seen).
-    pub fn new(inner: R, marker: &str, pid: Arc<AtomicU32>) -> Self {
+    /// Records the pid in `pid`.
+    pub fn new(inner: R, marker: &str, pid: Arc<RemotePid>) -> Self {
         PidSniffer {
             inner,
             marker: format!("{marker}-").into_bytes(),
@@ -218,7 +310,7 @@ impl<R> PidSniffer<R> {
                             .ok()
                             .and_then(|d| d.parse::<u32>().ok())
                             .unwrap_or(0);
-                        self.pid.store(pid, Ordering::SeqCst);
+                        self.pid.set(pid);
                         self.pending.drain(start..start + nl + 1);
                         self.done = true;
                         return self.pending.len();
@@ -297,11 +389,11 @@ mod tests {
             .expect("runtime");
         rt.block_on(async {
             let reader = Chunks(chunks.iter().rev().map(|c| c.to_vec()).collect());
-            let pid = Arc::new(AtomicU32::new(0));
+            let pid = Arc::new(RemotePid::default());
             let mut s = PidSniffer::new(reader, "stackctl-ab-pid", pid.clone());
             let mut out = Vec::new();
             s.read_to_end(&mut out).await.expect("read");
-            (out, pid.load(Ordering::SeqCst))
+            (out, pid.get())
         })
     }
 
@@ -382,5 +474,53 @@ mod tests {
         h.stop();
         assert!(s.is_requested());
         assert!(!Stop::never().is_requested());
+    }
+
+    fn paused() -> tokio::runtime::Runtime {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .start_paused(true)
+            .build()
+            .expect("runtime")
+    }
+
+    #[test]
+    fn the_command_clock_starts_with_the_pid_line_not_the_login() {
+        // A slow login (rc files) takes 15 s of an 8 s timeout: the command still gets its 8 s.
+        paused().block_on(async {
+            let secs = Duration::from_secs;
+            let pid = Arc::new(RemotePid::default());
+            let mut stop = Stop::never().with_timeout(Some(secs(8)));
+            let spawned = tokio::time::Instant::now();
+            let p = pid.clone();
+            tokio::spawn(async move {
+                tokio::time::sleep(secs(15)).await;
+                p.set(4242);
+            });
+            let started = stop.started_or_stalled(&pid, spawned, secs(10)).await;
+            assert_eq!(started, Some(spawned + secs(15)));
+            stop.requested_or_due(spawned + secs(15)).await;
+            assert_eq!(tokio::time::Instant::now(), spawned + secs(23));
+            assert_eq!(
+                stop.timed_out().map(|t| t.to_string()),
+                Some("command timed out after 8s".into())
+            );
+        });
+    }
+
+    #[test]
+    fn a_login_that_never_reaches_the_command_times_out_too() {
+        paused().block_on(async {
+            let secs = Duration::from_secs;
+            let pid = RemotePid::default();
+            let mut stop = Stop::never().with_timeout(Some(secs(8)));
+            let spawned = tokio::time::Instant::now();
+            assert_eq!(stop.started_or_stalled(&pid, spawned, secs(10)).await, None);
+            assert_eq!(tokio::time::Instant::now(), spawned + secs(18));
+            assert_eq!(
+                stop.timed_out().map(|t| t.to_string()),
+                Some("timed out after 18s before the command started".into())
+            );
+        });
     }
 }

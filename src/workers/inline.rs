@@ -130,11 +130,8 @@ pub async fn run_task(
     };
     let stop = interrupt.with_timeout(timeout);
     let outcome = crate::transport::run_plan_until(pool, &task.plan, user, stop.clone()).await;
-    let why = if stop.timed_out() {
-        Some(format!(
-            "command timed out after {}s",
-            timeout.map(|t| t.as_secs()).unwrap_or(0)
-        ))
+    let why = if let Some(t) = stop.timed_out() {
+        Some(t.to_string())
     } else if stop.is_requested() {
         Some("interrupted".to_string())
     } else {
