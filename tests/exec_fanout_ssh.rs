@@ -146,6 +146,17 @@ fn one_bastion_connection(model: &str, muxes: &str) {
         "bastion log:\n{}",
         fleet.bastion.log()
     );
+    // One command on the bastion's connection per multiplexer's pool that tunnels through it
+    // (one for inline): sshd turns Nagle off on a connection only when a session on it runs a
+    // command, and a tunnel-only connection made each command that printed and exited wait out
+    // a delayed ACK (about 40 ms).
+    let muxes: usize = muxes.parse().expect("muxes");
+    let started = fleet.bastion.commands_started();
+    assert!(
+        (1..=muxes).contains(&started),
+        "{started} commands on the bastion:\n{}",
+        fleet.bastion.log()
+    );
 }
 
 #[test]

@@ -30,7 +30,7 @@ pub mod master;
 
 use crate::transport::{HopError, SshTarget};
 use master::{LaunchError, MasterPaths};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -129,6 +129,8 @@ pub struct SshPool {
     slots: Mutex<HashMap<String, Arc<tokio::sync::Mutex<Slot>>>>,
     /// Keys of the masters this pool launched, in launch order.
     launched: Mutex<Vec<String>>,
+    /// Keys of the masters this pool has readied for tunnels ([`open_for_tunnels`]).
+    tunnelling: Mutex<HashSet<String>>,
     launch_permits: tokio::sync::Semaphore,
 }
 
@@ -211,6 +213,7 @@ impl SshPool {
                 .filter(|h| h.is_absolute()),
             slots: Mutex::new(HashMap::new()),
             launched: Mutex::new(Vec::new()),
+            tunnelling: Mutex::new(HashSet::new()),
             launch_permits: tokio::sync::Semaphore::new(MAX_PARALLEL_LAUNCHES),
         })
     }
@@ -407,6 +410,20 @@ impl SshPool {
             .as_ref()
             .and_then(|l| std::fs::metadata(l).ok())
             .map_or(0, |m| m.len());
+        if let Some((pkey, psock)) = parent {
+            let first = self
+                .tunnelling
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .insert(pkey.to_string());
+            if first {
+                let plog = MasterPaths::new(&self.dir, pkey).log;
+                open_for_tunnels(openssh::Session::resume_mux(
+                    psock.to_path_buf().into_boxed_path(),
+                    Some(plog.into_boxed_path()),
+                ));
+            }
+        }
         // Bounded: a thousand simultaneous `ssh` key exchanges thrash the machine and trip
         // MaxStartups on any daemon they share.
         let _permit = self.launch_permits.acquire().await;
@@ -572,6 +589,26 @@ async fn alive(s: &openssh::Session) -> bool {
         tokio::time::timeout(CHECK_TIMEOUT, s.check()).await,
         Ok(Ok(()))
     )
+}
+
+/// How long the session that readies a tunnelling master may take before it is dropped.
+const TUNNEL_SESSION_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Readies a master that a new master is about to tunnel through, in the background (once per
+/// pool and parent): sshd turns Nagle's algorithm off on a connection (`TCP_NODELAY`) when the
+/// first session on it runs a command, and a connection that only carries tunnels (`-W`) never
+/// gets one. Without it, each command through the tunnel that prints anything and then exits
+/// waits out a delayed ACK, about 40 ms. One command (`true`, whatever its outcome: a
+/// jump-only account's shell that refuses it still counts) is enough for the master's lifetime;
+/// on a master that already ran one it changes nothing.
+fn open_for_tunnels(session: openssh::Session) {
+    tokio::spawn(async move {
+        let mut cmd = session.raw_command("true");
+        cmd.stdin(openssh::Stdio::null())
+            .stdout(openssh::Stdio::null())
+            .stderr(openssh::Stdio::null());
+        let _ = tokio::time::timeout(TUNNEL_SESSION_TIMEOUT, cmd.status()).await;
+    });
 }
 
 /// Removes the files of masters that are gone (idled out, killed, or never established):

@@ -346,6 +346,14 @@ impl Sshd {
             .count()
     }
 
+    /// Commands started in sessions so far (`Starting session: command for …`).
+    pub fn commands_started(&self) -> usize {
+        self.log()
+            .lines()
+            .filter(|l| l.contains("Starting session: command for"))
+            .count()
+    }
+
     /// Stops the daemon and every connection it serves (sshd puts each connection in a session
     /// of its own, so the fixture kills the daemon's whole process tree).
     pub fn kill(&mut self) {
