@@ -469,6 +469,93 @@ fn persist_zero_ends_the_runs_masters() {
 }
 
 #[test]
+fn target_masters_killed_between_runs_are_replaced_and_each_command_runs_once() {
+    // The multiplexer takes a target's existing master on trust (the worker's session is the
+    // check): a master killed with SIGKILL leaves its socket behind, the worker's session is
+    // refused, and the command runs once, on a new master.
+    let fleet = Fleet::start();
+    let (code, _, err) = fleet.stackctl(&["exec", "app", "--", "true"]);
+    assert_eq!(code, Some(0), "{err}");
+    let ctl = fleet.lab.path().join("ctl");
+    let mut killed = 0;
+    for entry in std::fs::read_dir(&ctl).expect("control dir").flatten() {
+        let meta = entry.path();
+        if meta.extension().is_none_or(|e| e != "meta") {
+            continue;
+        }
+        let info: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&meta).expect("meta")).expect("json");
+        if !["app01", "app02", "app03"].contains(&info["inventory_host"].as_str().unwrap_or("")) {
+            continue;
+        }
+        let sock = meta.with_extension("sock");
+        let pid = master_pid(&sock);
+        nix::sys::signal::kill(
+            nix::unistd::Pid::from_raw(pid),
+            nix::sys::signal::Signal::SIGKILL,
+        )
+        .expect("kill");
+        while master_answers(&sock) {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert!(sock.exists(), "a killed master leaves its socket behind");
+        killed += 1;
+    }
+    assert_eq!(killed, 3);
+    let marker = format!("49.{}", std::process::id());
+    let (code, out, err) = fleet.stackctl(&[
+        "exec",
+        "app",
+        "--format",
+        "json",
+        "--",
+        &format!("echo {marker}"),
+    ]);
+    assert_eq!(code, Some(0), "{err}\n{out}");
+    let mut hosts: Vec<String> = out
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).expect("json line");
+            assert_eq!(
+                (&v["status"], &v["stdout"]),
+                (&"ok".into(), &format!("{marker}\n").into()),
+                "{l}"
+            );
+            v["host"].as_str().unwrap_or_default().to_string()
+        })
+        .collect();
+    hosts.sort();
+    hosts.dedup();
+    assert_eq!(hosts.len(), TARGETS, "{out}");
+}
+
+/// The pid of the master listening on `sock` (`ssh -O check`).
+fn master_pid(sock: &std::path::Path) -> i32 {
+    let out = Command::new("ssh")
+        .args(["-F", "/dev/null", "-S"])
+        .arg(sock)
+        .args(["-O", "check", "none"])
+        .output()
+        .expect("ssh -O check");
+    let text = String::from_utf8_lossy(&out.stderr).into_owned();
+    text.split("pid=")
+        .nth(1)
+        .and_then(|r| r.split(')').next())
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("ssh -O check: {text}"))
+}
+
+fn master_answers(sock: &std::path::Path) -> bool {
+    Command::new("ssh")
+        .args(["-F", "/dev/null", "-S"])
+        .arg(sock)
+        .args(["-O", "check", "none"])
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+#[test]
 fn a_killed_multiplexer_is_reported_and_the_run_completes() {
     let fleet = Fleet::start();
     let child = fleet.spawn(&["exec", "app", "-f", "2", "--", "sleep 0.5; echo done"]);
