@@ -529,22 +529,6 @@ fn target_masters_killed_between_runs_are_replaced_and_each_command_runs_once() 
     assert_eq!(hosts.len(), TARGETS, "{out}");
 }
 
-/// The pid of the master listening on `sock` (`ssh -O check`).
-fn master_pid(sock: &std::path::Path) -> i32 {
-    let out = Command::new("ssh")
-        .args(["-F", "/dev/null", "-S"])
-        .arg(sock)
-        .args(["-O", "check", "none"])
-        .output()
-        .expect("ssh -O check");
-    let text = String::from_utf8_lossy(&out.stderr).into_owned();
-    text.split("pid=")
-        .nth(1)
-        .and_then(|r| r.split(')').next())
-        .and_then(|p| p.parse().ok())
-        .unwrap_or_else(|| panic!("ssh -O check: {text}"))
-}
-
 fn master_answers(sock: &std::path::Path) -> bool {
     Command::new("ssh")
         .args(["-F", "/dev/null", "-S"])

@@ -677,22 +677,6 @@ fn a_master_killed_with_sigkill_is_replaced() {
     assert_eq!(sshd.accepted(), 2, "{}", sshd.log());
 }
 
-/// The pid of the master listening on `sock` (`ssh -O check`).
-fn master_pid(sock: &std::path::Path) -> i32 {
-    let out = std::process::Command::new("ssh")
-        .args(["-F", "/dev/null", "-S"])
-        .arg(sock)
-        .args(["-O", "check", "none"])
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stderr).into_owned();
-    text.split("pid=")
-        .nth(1)
-        .and_then(|r| r.split(')').next())
-        .and_then(|p| p.parse().ok())
-        .unwrap_or_else(|| panic!("ssh -O check: {text}"))
-}
-
 #[test]
 fn a_stopped_master_does_not_hang_the_next_run() {
     let lab = Lab::new();

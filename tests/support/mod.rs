@@ -676,3 +676,19 @@ pub fn lab_target(
         password: None,
     }
 }
+
+/// The pid of the master listening on `sock` (`ssh -O check`).
+pub fn master_pid(sock: &std::path::Path) -> i32 {
+    let out = std::process::Command::new("ssh")
+        .args(["-F", "/dev/null", "-S"])
+        .arg(sock)
+        .args(["-O", "check", "none"])
+        .output()
+        .expect("ssh -O check");
+    let text = String::from_utf8_lossy(&out.stderr).into_owned();
+    text.split("pid=")
+        .nth(1)
+        .and_then(|r| r.split(')').next())
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("ssh -O check: {text}"))
+}
