@@ -421,6 +421,62 @@ fn a_command_timeout_kills_the_remote_command() {
 }
 
 #[test]
+fn a_worker_runs_its_next_task_after_a_timeout_kill() {
+    // Two workers, six hosts: each worker kills a timed-out command, then takes the next task.
+    // (The kill is a session of its own on the target's master; it is given no stdin of ours,
+    // which in a worker is the task pipe: a kill session outlasting its wait on a slow login
+    // made the master read the worker's next task, and the run wait for it forever.)
+    let fleet = Fleet::start();
+    let marker = format!("50.{}", std::process::id());
+    let mut child = fleet.spawn(&[
+        "exec",
+        "app[0:5]",
+        "--command-timeout",
+        "2",
+        "-T",
+        "30",
+        "-f",
+        "2",
+        "--format",
+        "json",
+        "--",
+        &format!("echo started; sleep {marker}"),
+    ]);
+    // A deadline only turns a hang into a failure.
+    let deadline = Instant::now() + Duration::from_secs(180);
+    while child.try_wait().expect("wait").is_none() {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("the run did not end: {}", ps_args());
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let o = child.wait_with_output().expect("output");
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(2), "{out}");
+    let mut hosts = Vec::new();
+    for l in out.lines() {
+        let v: serde_json::Value = serde_json::from_str(l).expect("json line");
+        assert_eq!(
+            (&v["status"], &v["error"], &v["stdout"]),
+            (
+                &"failed".into(),
+                &"command timed out after 2s".into(),
+                &"started\n".into()
+            ),
+            "{l}"
+        );
+        hosts.push(v["host"].as_str().unwrap_or_default().to_string());
+    }
+    hosts.sort();
+    assert_eq!(
+        hosts,
+        ["app01", "app02", "app03", "app04", "app05", "app06"]
+    );
+    assert_eq!(sleepers(&marker), 0, "{}", ps_args());
+}
+
+#[test]
 fn sigint_on_one_host_closes_the_channel_as_ssh_does() {
     // One host keeps plain ssh's behaviour and latency (`Stop::channel_only`): Ctrl-C ends the
     // run at once with 99; its remote command, without a terminal, is not signalled.

@@ -208,5 +208,11 @@ async fn signal(session: &openssh::Session, name: &str, pid: &RemotePid) {
         return;
     }
     let mut kill = session.raw_command(stop::kill_command(name, pid));
+    // Nothing of ours: an inherited stdin would be handed to the master, which reads it for as
+    // long as the session lasts, and may outlast our wait on a slow login. In a worker that
+    // stdin is its task pipe, and the next task would be read by the master instead.
+    kill.stdin(openssh::Stdio::null())
+        .stdout(openssh::Stdio::null())
+        .stderr(openssh::Stdio::null());
     let _ = tokio::time::timeout(stop::SIGNAL_TIMEOUT, kill.status()).await;
 }
