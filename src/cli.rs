@@ -508,6 +508,12 @@ pub enum GenerateWhat {
 pub struct MuxArgs {
     pub index: usize,
     pub dir: PathBuf,
+    /// The listening socket, bound by the top-level process
+    #[arg(long)]
+    pub listen_fd: i32,
+    /// The top-level process: the mux ends with it
+    #[arg(long)]
+    pub parent: Option<u32>,
     #[arg(long, default_value_t = 8)]
     pub max_startups: usize,
     #[arg(long, default_value_t = 20)]

@@ -36,6 +36,8 @@ pub fn run(cli: &Cli) -> anyhow::Result<i32> {
         Command::Mux(a) => crate::workers::mux::main(
             a.index,
             &a.dir,
+            a.listen_fd,
+            a.parent,
             crate::workers::conn::ConnOptions {
                 max_startups: a.max_startups,
                 max_idle: a.max_idle,

@@ -11,10 +11,14 @@
 //! the top-level process dies (spawned from the main thread, which lives for the whole run).
 //!
 //! Workers start on demand, up to `forks`: a few at first (eight per CPU), then one more each
-//! time a task is still running [`GROW_AFTER`] after it was handed out while tasks wait. Short
-//! commands on warm masters are then served by a handful of workers (spawning 200 processes
-//! to run `true` 200 times cost more than the commands), while slow connections or commands
-//! grow the pool geometrically to `forks` within a few tenths of a second.
+//! time a task has been running another [`GROW_AFTER`] in a worker that is up, while tasks wait
+//! and the CPUs have room ([`super::cpu_room`]). Short commands on warm masters are then served
+//! by a handful of workers (spawning 200 processes to run `true` 200 times cost more than the
+//! commands), while slow connections or commands grow the pool geometrically to `forks` within
+//! a few tenths of a second.
+//!
+//! Each multiplexer's socket is bound here and its listening descriptor handed to the mux, so
+//! workers can connect before the mux is up (their requests wait in the socket's queue).
 //!
 //! A worker that dies (crash, SIGKILL) is noticed when its stdout ends before the task's
 //! result: that host is reported failed with the reason, a new worker takes its place, and the
@@ -80,12 +84,22 @@ impl ClassicWorkerModel {
         self.run_dir = Some(dir.clone());
         let mut socks = Vec::new();
         for i in 0..self.opts.muxes.max(1) {
+            // We bind the socket and hand the mux the listening descriptor: workers can
+            // connect at once (queued until the mux accepts) instead of the run waiting for
+            // every mux to start.
+            let path = super::mux::socket(&dir, i);
+            let listener = listen(&path)?;
+            let fd = inheritable(listener)?;
             let mut cmd = std::process::Command::new(self_exe()?);
             cmd.env(ALLOCATOR_TUNING.0, ALLOCATOR_TUNING.1)
                 .arg0(format!("{:<40}", format!("stackctl: mux:{i}")))
                 .arg("__mux")
                 .arg(i.to_string())
                 .arg(&dir)
+                .arg("--listen-fd")
+                .arg(std::os::fd::AsRawFd::as_raw_fd(&fd).to_string())
+                .arg("--parent")
+                .arg(std::process::id().to_string())
                 .arg("--max-startups")
                 .arg(self.opts.max_startups.to_string())
                 .arg("--max-idle")
@@ -95,14 +109,12 @@ impl ClassicWorkerModel {
                 .stdin(Stdio::piped())
                 .stdout(Stdio::null())
                 .stderr(Stdio::inherit());
-            death_signal(&mut cmd);
-            self.muxes.push(cmd.spawn()?);
-            socks.push(super::mux::socket(&dir, i));
-        }
-        // Ready when every socket exists (a mux binds before anything else).
-        let deadline = std::time::Instant::now() + Duration::from_secs(10);
-        while !socks.iter().all(|s| s.exists()) && std::time::Instant::now() < deadline {
-            std::thread::sleep(Duration::from_millis(1));
+            // No fork hook (the mux sets its own parent-death signal), so `posix_spawn` can be
+            // used; the descriptor is closed here once the mux has it.
+            let child = cmd.spawn();
+            drop(fd);
+            self.muxes.push(child?);
+            socks.push(path);
         }
         Ok(socks)
     }
@@ -136,15 +148,23 @@ fn self_exe() -> std::io::Result<std::path::PathBuf> {
     }
 }
 
-/// SIGTERM when the spawning thread (our main thread) ends.
-fn death_signal(cmd: &mut std::process::Command) {
-    // SAFETY: prctl(PR_SET_PDEATHSIG) is async-signal-safe and touches no memory.
-    unsafe {
-        cmd.pre_exec(|| {
-            let _ = nix::sys::prctl::set_pdeathsig(nix::sys::signal::Signal::SIGTERM);
-            Ok(())
-        });
-    }
+/// A listening socket at `path`, with room in its queue for every worker of a large run (the
+/// system's largest queue, `net.core.somaxconn`).
+fn listen(path: &std::path::Path) -> std::io::Result<std::os::unix::net::UnixListener> {
+    let listener = std::os::unix::net::UnixListener::bind(path)?;
+    nix::sys::socket::listen(&listener, nix::sys::socket::Backlog::MAXALLOWABLE)
+        .map_err(std::io::Error::from)?;
+    Ok(listener)
+}
+
+/// `listener` as a descriptor that a spawned process inherits.
+fn inheritable(
+    listener: std::os::unix::net::UnixListener,
+) -> std::io::Result<std::os::fd::OwnedFd> {
+    use nix::fcntl::{FcntlArg, FdFlag, fcntl};
+    let fd = std::os::fd::OwnedFd::from(listener);
+    fcntl(&fd, FcntlArg::F_SETFD(FdFlag::empty())).map_err(std::io::Error::from)?;
+    Ok(fd)
 }
 
 /// Set in the environment of workers and multiplexers: mimalloc's default commits (and the
@@ -235,6 +255,7 @@ impl WorkerModel for ClassicWorkerModel {
                 ));
             };
             let mut set = tokio::task::JoinSet::new();
+            let mut room = super::cpu_room::CpuRoom::new();
             let mut started = slots.min(initial_workers());
             for _ in 0..started {
                 start(&mut set);
@@ -243,7 +264,7 @@ impl WorkerModel for ClassicWorkerModel {
                 tokio::select! {
                     Some(()) = wants_more.recv() => {
                         let waiting = !queue.lock().unwrap_or_else(|p| p.into_inner()).is_empty();
-                        if waiting && started < slots {
+                        if waiting && started < slots && room.has_room() {
                             started += 1;
                             start(&mut set);
                         }
@@ -332,6 +353,7 @@ async fn slot(
         };
         // Feed this worker until it dies or the queue is empty; closing stdin ends it.
         let mut stdin = Some(stdin);
+        let mut ready = false;
         let mut current = Some(task);
         let mut died = false;
         while let Some(task) = current.take() {
@@ -349,16 +371,29 @@ async fn slot(
                 None => false,
             };
             if wrote {
-                // A timer beside the reads (a read must not be cancelled half way).
-                let timer = {
+                // A timer beside the reads (a read must not be cancelled half way), from when
+                // the worker is up: under load a new worker's start alone can take longer, and
+                // counting it would spawn more workers, which load the machine further.
+                let start_timer = || {
                     let grow = grow.clone();
                     tokio::spawn(async move {
-                        tokio::time::sleep(GROW_AFTER).await;
-                        let _ = grow.send(());
+                        let first = tokio::time::Instant::now() + GROW_AFTER;
+                        let mut tick = tokio::time::interval_at(first, GROW_AFTER);
+                        loop {
+                            tick.tick().await;
+                            if grow.send(()).is_err() {
+                                break;
+                            }
+                        }
                     })
                 };
+                let mut timer = ready.then(start_timer);
                 loop {
                     match ipc::read(&mut stdout).await {
+                        Ok(Some(Frame::Ready)) => {
+                            ready = true;
+                            timer.get_or_insert_with(start_timer);
+                        }
                         Ok(Some(Frame::Output {
                             task,
                             stream,
@@ -379,7 +414,9 @@ async fn slot(
                         Ok(None) | Err(_) => break,
                     }
                 }
-                timer.abort();
+                if let Some(t) = timer {
+                    t.abort();
+                }
             }
             if !done {
                 died = true;

@@ -29,6 +29,8 @@ pub enum Frame {
     },
     /// worker → top.
     Done { task: usize, result: Finished },
+    /// worker → top, once: started and reading tasks.
+    Ready,
 }
 
 #[derive(serde::Serialize, serde::Deserialize)]
@@ -67,6 +69,7 @@ fn encode(frame: &Frame) -> std::io::Result<Vec<u8>> {
                 },
             )?;
         }
+        Frame::Ready => body.push(b'R'),
     }
     Ok(body)
 }
@@ -97,6 +100,7 @@ fn decode(body: &[u8]) -> std::io::Result<Frame> {
                 bytes: rest[9..].to_vec(),
             })
         }
+        b'R' if rest.is_empty() => Ok(Frame::Ready),
         _ => Err(bad("unknown frame kind")),
     }
 }

@@ -5,6 +5,7 @@
 
 pub mod classic;
 pub mod conn;
+pub mod cpu_room;
 pub mod inline;
 pub mod ipc;
 pub mod mux;

@@ -131,14 +131,57 @@ impl Connector for SshConnector {
     }
 }
 
+/// The listening socket the top-level process bound for us (see `classic::start_muxes`).
+fn inherited_listener(fd: i32) -> std::io::Result<std::os::unix::net::UnixListener> {
+    use std::os::fd::{FromRawFd, OwnedFd};
+    // SAFETY: fstat only reads the descriptor's metadata (EBADF if it is not open).
+    let mut st: libc::stat = unsafe { std::mem::zeroed() };
+    if unsafe { libc::fstat(fd, &mut st) } != 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    if st.st_mode & libc::S_IFMT != libc::S_IFSOCK {
+        return Err(std::io::Error::other("not a socket"));
+    }
+    // SAFETY: the descriptor is open (fstat above), was inherited for us alone, and is owned
+    // from here on.
+    let owned = unsafe { OwnedFd::from_raw_fd(fd) };
+    // Not passed on to anything we start.
+    nix::fcntl::fcntl(
+        &owned,
+        nix::fcntl::FcntlArg::F_SETFD(nix::fcntl::FdFlag::FD_CLOEXEC),
+    )
+    .map_err(std::io::Error::from)?;
+    let listener = std::os::unix::net::UnixListener::from(owned);
+    listener.set_nonblocking(true)?;
+    Ok(listener)
+}
+
+/// How long a mux whose run is over waits for the releases of leases still open.
+const LEASES_SETTLE: Duration = Duration::from_secs(2);
+
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
-/// `stackctl __mux N DIR`: serves `DIR/mux-N.sock` until the top-level process closes our
-/// stdin (or dies: PDEATHSIG).
-pub fn main(index: usize, dir: &Path, opts: ConnOptions, persist: Duration) -> Result<i32> {
+/// `stackctl __mux N DIR --listen-fd FD --parent PID`: serves `DIR/mux-N.sock`, bound by the
+/// top-level process and inherited as `FD`, until that process closes our stdin (or dies:
+/// PDEATHSIG).
+pub fn main(
+    index: usize,
+    dir: &Path,
+    listen_fd: i32,
+    parent: Option<u32>,
+    opts: ConnOptions,
+    persist: Duration,
+) -> Result<i32> {
     super::classic::forget_allocator_tuning();
+    // End with the top-level process; had it already ended, we were reparented: end now.
+    let _ = nix::sys::prctl::set_pdeathsig(nix::sys::signal::Signal::SIGTERM);
+    if parent.is_some_and(|p| std::os::unix::process::parent_id() != p) {
+        return Ok(99);
+    }
+    let listener = inherited_listener(listen_fd)
+        .with_context(|| format!("cannot use listening descriptor {listen_fd}"))?;
     titles::set_args(&format!("stackctl: mux:{index}"));
     titles::set_comm(&format!("stackctl: mux:{index}"));
     let rt = tokio::runtime::Builder::new_current_thread()
@@ -147,13 +190,12 @@ pub fn main(index: usize, dir: &Path, opts: ConnOptions, persist: Duration) -> R
         .context("cannot start the async runtime")?;
     let path = socket(dir, index);
     let code = rt.block_on(async {
-        let _ = std::fs::remove_file(&path);
-        let listener = tokio::net::UnixListener::bind(&path)
-            .with_context(|| format!("cannot listen on {}", path.display()))?;
-        // Prunes the control directory once for the run (see `SshPoolOptions::prune`), after
-        // binding: the run waits for the socket, not for this.
+        let listener = tokio::net::UnixListener::from_std(listener)
+            .context("cannot listen on the multiplexer's socket")?;
+        // Prunes the control directory once for the run (see `SshPoolOptions::prune`), beside
+        // serving: it only removes the files of masters that are gone and not being made.
         if index == 0 {
-            let _ = SshPool::new(SshPoolOptions::default());
+            tokio::task::spawn_blocking(|| SshPool::new(SshPoolOptions::default()));
         }
         let closing = Arc::new(Mutex::new(Vec::new()));
         let pool = SshPool::new(SshPoolOptions {
@@ -177,6 +219,7 @@ pub fn main(index: usize, dir: &Path, opts: ConnOptions, persist: Duration) -> R
         let _reaper = (!persist.is_zero()).then(|| service.spawn_reaper());
         let mut stdin = tokio::io::stdin();
         let mut buf = [0u8; 64];
+        let mut leases = tokio::task::JoinSet::new();
         loop {
             tokio::select! {
                 r = tokio::io::AsyncReadExt::read(&mut stdin, &mut buf) => {
@@ -186,11 +229,16 @@ pub fn main(index: usize, dir: &Path, opts: ConnOptions, persist: Duration) -> R
                 }
                 a = listener.accept() => {
                     if let Ok((stream, _)) = a {
-                        tokio::spawn(serve(service.clone(), stream));
+                        leases.spawn(serve(service.clone(), stream));
                     }
                 }
+                Some(_) = leases.join_next(), if !leases.is_empty() => {}
             }
         }
+        // The run is over and its workers are gone, but the releases of their last leases
+        // may not have been read yet: a hop still counted as in use would not be closed.
+        let settle = tokio::time::Instant::now() + LEASES_SETTLE;
+        while let Ok(Some(_)) = tokio::time::timeout_at(settle, leases.join_next()).await {}
         service.close_idle();
         let ends: Vec<_> = lock(&closing).drain(..).collect();
         for end in ends {

@@ -50,10 +50,35 @@ pub fn main(parent: Option<u32>) -> Result<i32> {
     code.context("worker")
 }
 
+type Input = std::pin::Pin<Box<dyn tokio::io::AsyncRead + Send>>;
+type Output = std::pin::Pin<Box<dyn tokio::io::AsyncWrite + Send>>;
+
+/// The task pipes from the parent (stdin, stdout), read and written on this thread: tokio's
+/// own stdin and stdout go through a helper thread, two more thread switches per frame. Falls
+/// back to those when they are not pipes (a worker started by hand).
+fn ipc_pipes() -> std::io::Result<(Input, Output)> {
+    use std::os::fd::AsFd;
+    use tokio::net::unix::pipe;
+    let pipes = || -> std::io::Result<(pipe::Receiver, pipe::Sender)> {
+        let r = std::io::stdin().as_fd().try_clone_to_owned()?;
+        let w = std::io::stdout().as_fd().try_clone_to_owned()?;
+        Ok((
+            pipe::Receiver::from_owned_fd(r)?,
+            pipe::Sender::from_owned_fd(w)?,
+        ))
+    };
+    Ok(match pipes() {
+        Ok((r, w)) => (Box::pin(r), Box::pin(w)),
+        Err(_) => (Box::pin(tokio::io::stdin()), Box::pin(tokio::io::stdout())),
+    })
+}
+
 async fn serve(stop: Stop) -> std::io::Result<()> {
-    let mut input = tokio::io::stdin();
-    let mut output = tokio::io::stdout();
+    let (mut input, mut output) = ipc_pipes()?;
     let mut pool: Option<Result<SshPool, String>> = None;
+    // The parent counts a task's time towards growing the pool only from here on: a worker's
+    // own start is not a slow task.
+    ipc::write(&mut output, &Frame::Ready).await?;
     while !stop.is_requested()
         && let Some(frame) = ipc::read(&mut input).await?
     {
@@ -143,7 +168,7 @@ async fn serve(stop: Stop) -> std::io::Result<()> {
     Ok(())
 }
 
-async fn forward(out: &mut tokio::io::Stdout, ev: Event) -> std::io::Result<()> {
+async fn forward(out: &mut Output, ev: Event) -> std::io::Result<()> {
     match ev {
         Event::Output {
             task,
