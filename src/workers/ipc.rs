@@ -191,6 +191,7 @@ mod tests {
             duration: Duration::from_millis(12),
         };
         let writer = tokio::spawn(async move {
+            write(&mut a, &Frame::Ready).await.unwrap();
             write(
                 &mut a,
                 &Frame::Output {
@@ -205,6 +206,7 @@ mod tests {
                 .await
                 .unwrap();
         });
+        assert!(matches!(read(&mut b).await.unwrap(), Some(Frame::Ready)));
         match read(&mut b).await.unwrap() {
             Some(Frame::Output {
                 task: 7,
