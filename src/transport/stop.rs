@@ -108,11 +108,6 @@ impl Stop {
         }
     }
 
-    /// The command's own time limit, if it has one.
-    pub fn timeout(&self) -> Option<Duration> {
-        self.timeout
-    }
-
     /// Resolves on a stop request, or once the command started at `started` has run out of
     /// time (then [`Self::timed_out`] says so).
     pub async fn requested_or_due(&mut self, started: tokio::time::Instant) {
