@@ -141,9 +141,12 @@ fn limit_pieces(limit: &str, cwd: &Path) -> Result<Vec<String>, String> {
 /// complete `[...]` groups (an unmatched `[` or `]` is dropped). Pieces are trimmed, empty ones
 /// dropped.
 pub fn split_pattern(pattern: &str) -> Vec<String> {
+    // Without these, both ways below give the pattern itself: the address test (and compiling
+    // its regexes, a tenth of a short command's start) is skipped.
+    let plain = !pattern.contains(|c: char| matches!(c, ':' | '[' | ']') || c.is_whitespace());
     let pieces: Vec<String> = if pattern.contains(',') {
         pattern.split(',').map(String::from).collect()
-    } else if is_address(pattern) {
+    } else if plain || is_address(pattern) {
         vec![pattern.to_string()]
     } else {
         colon_split(pattern)
@@ -962,6 +965,36 @@ mod tests {
         assert_eq!(split_pattern("web[1:3]:22"), ["web[1:3]:22"]);
         assert_eq!(split_pattern("web:!::1"), ["web", "!", "1"]);
         assert_eq!(split_pattern("a:&b:!c[1:2]"), ["a", "&b", "!c[1:2]"]);
+    }
+
+    #[test]
+    fn a_pattern_without_colons_brackets_or_spaces_splits_as_the_address_test_would() {
+        // split_pattern skips the address test for such patterns; both of its ways agree there.
+        for p in [
+            "web",
+            "web01",
+            "db-1.example.com",
+            "*",
+            "web*",
+            "~web\\d+",
+            "&prod",
+            "!web3",
+            "all",
+            "_underscore",
+            "trailing-",
+            "ü-host",
+            "10.0.0.1",
+            "a.b.c",
+            "é",
+            "",
+        ] {
+            let by_address = if is_address(p) {
+                vec![p.to_string()]
+            } else {
+                colon_split(p)
+            };
+            assert_eq!(split_pattern(p), by_address, "{p}");
+        }
     }
 
     #[test]
