@@ -16,6 +16,7 @@ pub mod output;
 pub mod plan;
 pub mod settings;
 pub mod stack;
+pub mod sync;
 pub mod transport;
 pub mod value;
 pub mod vars;

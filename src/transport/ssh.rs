@@ -28,6 +28,7 @@
 pub mod config;
 pub mod master;
 
+use crate::sync::lock;
 use crate::transport::{HopError, SshTarget};
 use master::{LaunchError, MasterPaths};
 use std::collections::{HashMap, HashSet};
@@ -234,7 +235,7 @@ impl SshPool {
     }
 
     fn slot(&self, key: &str) -> Arc<tokio::sync::Mutex<Slot>> {
-        let mut slots = self.slots.lock().unwrap_or_else(|p| p.into_inner());
+        let mut slots = lock(&self.slots);
         slots
             .entry(key.to_string())
             .or_insert_with(|| Arc::new(tokio::sync::Mutex::new(Slot::Empty)))
@@ -411,11 +412,7 @@ impl SshPool {
             .and_then(|l| std::fs::metadata(l).ok())
             .map_or(0, |m| m.len());
         if let Some((pkey, psock)) = parent {
-            let first = self
-                .tunnelling
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .insert(pkey.to_string());
+            let first = lock(&self.tunnelling).insert(pkey.to_string());
             if first {
                 let plog = MasterPaths::new(&self.dir, pkey).log;
                 open_for_tunnels(openssh::Session::resume_mux(
@@ -456,10 +453,7 @@ impl SshPool {
         if !alive(&s).await {
             return Err(hop_error(t, "the new master does not answer".into()));
         }
-        self.launched
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .push(key.to_string());
+        lock(&self.launched).push(key.to_string());
         Ok((Arc::new(s), true))
     }
 
@@ -539,10 +533,7 @@ impl SshPool {
             let paths = MasterPaths::new(&self.dir, &m.key);
             let alive = paths.sock.exists() && master::exit_master(&m.ssh_path, &paths.sock).await;
             paths.remove();
-            self.slots
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .remove(&m.key);
+            lock(&self.slots).remove(&m.key);
             if alive {
                 closed.push(m);
             }
@@ -561,13 +552,7 @@ impl SshPool {
         if !self.persist.is_zero() {
             return;
         }
-        let keys: Vec<String> = self
-            .launched
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .drain(..)
-            .rev()
-            .collect();
+        let keys: Vec<String> = lock(&self.launched).drain(..).rev().collect();
         for key in keys {
             let paths = MasterPaths::new(&self.dir, &key);
             let ssh = std::fs::read(&paths.meta)

@@ -5,6 +5,7 @@
 //! eviction, and the death of a hop. What a connection *is* belongs to a [`Connector`] (the ssh
 //! transport in production, a fake in the tests below), so this file holds only the bookkeeping.
 
+use crate::sync::lock;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::future::Future;
@@ -273,7 +274,7 @@ impl<K: Connector> ConnService<K> {
 
     fn lock(&self) -> MutexGuard<'_, Inner<K::Conn>> {
         // A panic while holding the lock leaves consistent counts (no await inside): go on.
-        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+        lock(&self.inner)
     }
 
     /// Takes a reference on every hop of `stack`, establishing missing ones (one at a time per
@@ -605,7 +606,7 @@ impl<C> Drop for PendingGuard<'_, C> {
         if !self.armed {
             return;
         }
-        let mut inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        let mut inner = lock(self.inner);
         if matches!(
             inner.hops.get(&self.key),
             Some(Entry {
