@@ -217,9 +217,10 @@ class, message, advice}]}; null where a field does not apply or the hop was not 
     /// frames on stdin, results leave on stdout)
     #[command(name = "__worker", hide = true)]
     Worker,
-    /// A multiplexer process of `exec` on several hosts (started by stackctl itself)
-    #[command(name = "__mux", hide = true)]
-    Mux(MuxArgs),
+    /// The process that forks the workers and multiplexers of `exec` on several hosts (started
+    /// by stackctl itself, with its control socket on stdin)
+    #[command(name = "__forkserver", hide = true)]
+    ForkServer,
 }
 
 #[derive(Debug, Args)]
@@ -502,24 +503,6 @@ pub enum GenerateWhat {
     Completions,
     /// Man pages: stackctl.1, one page per subcommand, stackctl-variables.7
     Man,
-}
-
-#[derive(Debug, Args)]
-pub struct MuxArgs {
-    pub index: usize,
-    pub dir: PathBuf,
-    /// The listening socket, bound by the top-level process
-    #[arg(long)]
-    pub listen_fd: i32,
-    /// The top-level process: the mux ends with it
-    #[arg(long)]
-    pub parent: Option<u32>,
-    #[arg(long, default_value_t = 8)]
-    pub max_startups: usize,
-    #[arg(long, default_value_t = 20)]
-    pub max_idle: usize,
-    #[arg(long, default_value_t = 60)]
-    pub persist: u64,
 }
 
 #[derive(Debug, Args)]

@@ -9,11 +9,20 @@ use clap::Parser;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
-    // A worker process of a run on many hosts (classic model) starts by the hundred: it skips
-    // building the whole command line parser, which was a third of its start-up.
-    if std::env::args_os().nth(1).is_some_and(|a| a == "__worker") {
+    // The fork server of a run on many hosts (classic model), and a worker started by hand,
+    // skip building the whole command line parser, which was a third of their start-up.
+    let internal = std::env::args_os().nth(1);
+    if internal
+        .as_ref()
+        .is_some_and(|a| a == "__worker" || a == "__forkserver")
+    {
         let parent = std::env::args().nth(2).and_then(|p| p.parse().ok());
-        let code = stackctl::workers::worker::main(parent).unwrap_or_else(|e| {
+        let run = if internal.is_some_and(|a| a == "__worker") {
+            stackctl::workers::worker::main
+        } else {
+            stackctl::workers::forkserver::main
+        };
+        let code = run(parent).unwrap_or_else(|e| {
             eprintln!("stackctl: error: {e:#}");
             1
         });

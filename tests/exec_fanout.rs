@@ -399,19 +399,37 @@ fn ps() -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
-/// The child of `parent` whose args start with `args_prefix` (other tests run in parallel).
-fn pid_of(parent: u32, args_prefix: &str) -> Option<i32> {
+/// The process below `root` whose args start with `args_prefix` (other tests run in parallel;
+/// workers are the children of the run's fork server, itself a child of the top process).
+fn pid_of(root: u32, args_prefix: &str) -> Option<i32> {
     let o = Command::new("ps")
         .args(["-eo", "pid,ppid,args"])
         .output()
         .expect("ps");
-    String::from_utf8_lossy(&o.stdout).lines().find_map(|l| {
-        let mut f = l.split_whitespace();
-        let pid = f.next()?.parse().ok()?;
-        let ppid: u32 = f.next()?.parse().ok()?;
-        let args: Vec<&str> = f.collect();
-        (ppid == parent && args.join(" ").starts_with(args_prefix)).then_some(pid)
-    })
+    let table: Vec<(u32, u32, String)> = String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .filter_map(|l| {
+            let mut f = l.split_whitespace();
+            let pid = f.next()?.parse().ok()?;
+            let ppid = f.next()?.parse().ok()?;
+            Some((pid, ppid, f.collect::<Vec<_>>().join(" ")))
+        })
+        .collect();
+    let parent = |pid: u32| table.iter().find(|p| p.0 == pid).map(|p| p.1);
+    let below_root = |mut pid: u32| {
+        for _ in 0..8 {
+            match parent(pid) {
+                Some(p) if p == root => return true,
+                Some(p) if p > 1 => pid = p,
+                _ => return false,
+            }
+        }
+        false
+    };
+    table
+        .iter()
+        .find(|(pid, _, args)| args.starts_with(args_prefix) && below_root(*pid))
+        .and_then(|(pid, _, _)| i32::try_from(*pid).ok())
 }
 
 #[test]
@@ -434,11 +452,14 @@ fn workers_are_titled_per_host_in_ps_args_and_comm() {
             .map(String::from)
     };
     let top = line(child.id()).expect("top in ps");
+    let server = pid_of(child.id(), "stackctl: forkserver").expect("fork server in ps");
     let pid = nix::unistd::Pid::from_raw(child.id() as i32);
     nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGTERM).expect("kill");
     let o = child.wait_with_output().expect("wait");
     assert_eq!(o.status.code(), Some(99));
     assert!(top.contains(" stackctl: top "), "{top}");
+    let server = line(server.unsigned_abs()).expect("fork server in ps");
+    assert!(server.contains(" stk:forkserver "), "comm: {server}");
     for h in ["web01", "web02"] {
         let w = table
             .lines()
@@ -525,6 +546,16 @@ fn a_worker_whose_parent_is_already_gone_exits_at_once() {
         .stdin(std::process::Stdio::piped())
         .output()
         .expect("run a worker");
+    assert_eq!(o.status.code(), Some(99));
+}
+
+#[test]
+fn a_fork_server_whose_parent_is_already_gone_exits_at_once() {
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_stackctl"))
+        .args(["__forkserver", "1"])
+        .stdin(std::process::Stdio::piped())
+        .output()
+        .expect("run a fork server");
     assert_eq!(o.status.code(), Some(99));
 }
 

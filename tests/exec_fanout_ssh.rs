@@ -278,35 +278,27 @@ fn two_multiplexers(by_env: bool) {
         .stderr(Stdio::null())
         .spawn()
         .expect("spawn");
-    let me = child.id().to_string();
+    let me = child.id();
     let deadline = Instant::now() + Duration::from_secs(30);
-    let mine = |table: &str, title: &str| {
-        table.lines().any(|l| {
-            let f: Vec<&str> = l.split_whitespace().collect();
-            f.get(1) == Some(&me.as_str()) && l.contains(title)
-        })
-    };
-    let mut table = ps_args();
-    let all = |t: &str| {
-        ["stackctl: mux:0", "stackctl: mux:1", "stackctl: worker:app"]
-            .iter()
-            .all(|title| mine(t, title))
-    };
-    while !all(&table) && Instant::now() < deadline {
+    let titles = ["stackctl: mux:0", "stackctl: mux:1", "stackctl: worker:app"];
+    let mut seen: Vec<Option<u32>> = vec![None; titles.len()];
+    while seen.iter().any(Option::is_none) && Instant::now() < deadline {
+        for (t, s) in titles.iter().zip(seen.iter_mut()) {
+            *s = s.or_else(|| support::titled_below(me, t));
+        }
         std::thread::sleep(Duration::from_millis(50));
-        table = ps_args();
     }
-    assert!(mine(&table, "stackctl: mux:0"), "{table}");
-    assert!(mine(&table, "stackctl: mux:1"), "{table}");
-    assert!(mine(&table, "stackctl: worker:app"), "{table}");
+    for (t, s) in titles.iter().zip(&seen) {
+        assert!(s.is_some(), "no {t:?} below the run:\n{}", ps_args());
+    }
+    let run = support::descendants(me);
     assert_eq!(child.wait().expect("wait").code(), Some(0));
-    let after = ps_args();
-    assert!(
-        !after
-            .lines()
-            .any(|l| l.split_whitespace().nth(1) == Some(&me)),
-        "children left:\n{after}"
-    );
+    let left: Vec<String> = run
+        .iter()
+        .map(|p| support::args_of(*p))
+        .filter(|a| a.starts_with("stackctl"))
+        .collect();
+    assert!(left.is_empty(), "processes of the run left: {left:?}");
 }
 
 #[test]
@@ -324,19 +316,19 @@ fn sigint_ends_workers_and_muxes_and_exits_99() {
         "--",
         &format!("sleep {marker}"),
     ]);
-    let me = child.id().to_string();
     await_sleepers(&marker, TARGETS);
+    let run = support::descendants(child.id());
     sigint(&child);
     let o = child.wait_with_output().expect("wait");
     assert_eq!(o.status.code(), Some(99));
-    // Workers and muxes are gone (the masters persist, as asked: they are not our children).
-    let table = ps_args();
-    assert!(
-        !table
-            .lines()
-            .any(|l| l.split_whitespace().nth(1) == Some(me.as_str())),
-        "children left:\n{table}"
-    );
+    // The fork server, workers and muxes are gone (the masters persist, as asked: they are
+    // not our children).
+    let left: Vec<String> = run
+        .iter()
+        .map(|p| support::args_of(*p))
+        .filter(|a| a.starts_with("stackctl"))
+        .collect();
+    assert!(left.is_empty(), "processes of the run left: {left:?}");
     // The remote commands were ended where they ran (execution.md §4): no `sleep` is left.
     assert_eq!(sleepers(&marker), 0, "{}", ps_args());
 }
@@ -616,19 +608,13 @@ fn master_answers(sock: &std::path::Path) -> bool {
 fn a_killed_multiplexer_is_reported_and_the_run_completes() {
     let fleet = Fleet::start();
     let child = fleet.spawn(&["exec", "app", "-f", "2", "--", "sleep 0.5; echo done"]);
-    let me = child.id().to_string();
     let deadline = Instant::now() + Duration::from_secs(30);
     let mut mux = None;
     while mux.is_none() && Instant::now() < deadline {
-        mux = ps_args().lines().find_map(|l| {
-            let f: Vec<&str> = l.split_whitespace().collect();
-            (f.get(1) == Some(&me.as_str()) && l.contains("stackctl: mux:0"))
-                .then(|| f[0].parse::<i32>().ok())
-                .flatten()
-        });
+        mux = support::titled_below(child.id(), "stackctl: mux:0");
         std::thread::sleep(Duration::from_millis(20));
     }
-    let mux = mux.expect("mux 0 in ps");
+    let mux = mux.expect("mux 0 in ps") as i32;
     // Let a host finish first (its output line comes when it is done).
     let mut child = child;
     let mut stdout = std::io::BufReader::new(child.stdout.take().expect("stdout"));

@@ -25,6 +25,10 @@ pub fn run(global: &GlobalArgs, args: &ExecArgs) -> Result<i32> {
     )
     .unwrap_or_default();
     if selected.len() > 1 {
+        if !args.dry_run && args.worker_model == crate::cli::WorkerModelArg::Classic {
+            // Its exec overlaps the planning of the hosts.
+            crate::workers::forkserver::prestart();
+        }
         warnings.dedup();
         for w in warnings {
             eprintln!("[WARNING]: {w}");

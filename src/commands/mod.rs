@@ -33,17 +33,6 @@ pub fn run(cli: &Cli) -> anyhow::Result<i32> {
         Command::Check(a) => check::run(&cli.global, a),
         Command::Generate(a) => crate::generate::run(a),
         Command::Worker => crate::workers::worker::main(None),
-        Command::Mux(a) => crate::workers::mux::main(
-            a.index,
-            &a.dir,
-            a.listen_fd,
-            a.parent,
-            crate::workers::conn::ConnOptions {
-                max_startups: a.max_startups,
-                max_idle: a.max_idle,
-                ..Default::default()
-            },
-            std::time::Duration::from_secs(a.persist),
-        ),
+        Command::ForkServer => crate::workers::forkserver::main(None),
     }
 }

@@ -6,6 +6,7 @@
 pub mod classic;
 pub mod conn;
 pub mod cpu_room;
+pub mod forkserver;
 pub mod inline;
 pub mod ipc;
 pub mod mux;
@@ -53,6 +54,26 @@ pub fn via_key(stack: &Stack) -> Option<HopKey> {
         .map(|(i, h)| HopSpec::from_hop(i, h))
         .collect();
     HopSpec::keys(&via).last().copied()
+}
+
+/// First thing in a process of the run (fork server, worker, multiplexer): it gets SIGTERM when
+/// its parent dies. Returns false if `parent` (the pid it was started by) has already ended and
+/// this process was reparented: it must end now.
+pub fn die_with_parent(parent: Option<u32>) -> bool {
+    let _ = nix::sys::prctl::set_pdeathsig(nix::sys::signal::Signal::SIGTERM);
+    parent.is_none_or(|p| std::os::unix::process::parent_id() == p)
+}
+
+/// SIGINT is ignored in workers and the fork server: the terminal's Ctrl-C is the top-level
+/// process's to handle.
+pub fn ignore_interrupts() {
+    // SAFETY: setting a signal disposition to SIG_IGN has no preconditions.
+    unsafe {
+        let _ = nix::sys::signal::signal(
+            nix::sys::signal::Signal::SIGINT,
+            nix::sys::signal::SigHandler::SigIgn,
+        );
+    }
 }
 
 /// Which mux serves a via chain: a stable hash (the key's first bytes), so every target behind

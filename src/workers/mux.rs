@@ -1,4 +1,4 @@
-//! Multiplexer processes (`stackctl __mux N`, spawned by [`super::classic`]): each owns the
+//! Multiplexer processes (forked by the run's [`super::forkserver`]): each owns the
 //! connection service ([`super::conn`]) for the via chains bound to it by affinity, and serves
 //! workers over a UNIX socket in the run's private directory. A worker opens one connection
 //! per task, sends `Get(ssh chain)`, and gets `Ok` once every hop of the chain has a live
@@ -15,6 +15,7 @@
 
 use super::conn::{BoxFuture, ConnOptions, ConnService, Connector, HopSpec, Unreachable};
 use super::{ipc, titles};
+use crate::sync::lock;
 use crate::transport::SshTarget;
 use crate::transport::ssh::master::{self, MasterPaths};
 use crate::transport::ssh::{SshPool, SshPoolOptions, default_control_dir};
@@ -131,7 +132,8 @@ impl Connector for SshConnector {
     }
 }
 
-/// The listening socket the top-level process bound for us (see `classic::start_muxes`).
+/// The listening socket the top-level process bound for us (see `classic::bind_muxes`), passed
+/// to the fork server and left open in the fork at descriptor `fd`.
 fn inherited_listener(fd: i32) -> std::io::Result<std::os::unix::net::UnixListener> {
     use std::os::fd::{FromRawFd, OwnedFd};
     // SAFETY: fstat only reads the descriptor's metadata (EBADF if it is not open).
@@ -159,13 +161,9 @@ fn inherited_listener(fd: i32) -> std::io::Result<std::os::unix::net::UnixListen
 /// How long a mux whose run is over waits for the releases of leases still open.
 const LEASES_SETTLE: Duration = Duration::from_secs(2);
 
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|p| p.into_inner())
-}
-
-/// `stackctl __mux N DIR --listen-fd FD --parent PID`: serves `DIR/mux-N.sock`, bound by the
-/// top-level process and inherited as `FD`, until that process closes our stdin (or dies:
-/// PDEATHSIG).
+/// Mux `index` in a forked child of the fork server (`parent`): serves `DIR/mux-N.sock`, bound
+/// by the top-level process and open here as `listen_fd`, until that process closes our stdin
+/// (or the fork server dies: PDEATHSIG).
 pub fn main(
     index: usize,
     dir: &Path,
@@ -174,10 +172,7 @@ pub fn main(
     opts: ConnOptions,
     persist: Duration,
 ) -> Result<i32> {
-    super::classic::forget_allocator_tuning();
-    // End with the top-level process; had it already ended, we were reparented: end now.
-    let _ = nix::sys::prctl::set_pdeathsig(nix::sys::signal::Signal::SIGTERM);
-    if parent.is_some_and(|p| std::os::unix::process::parent_id() != p) {
+    if !super::die_with_parent(parent) {
         return Ok(99);
     }
     let listener = inherited_listener(listen_fd)

@@ -50,8 +50,15 @@ pub fn set_args(title: &str) {
     }
 }
 
+/// `(arg_start, arg_end)`, read once per process image: a forked child has its parent's
+/// (so the fork server reads it before it forks, and workers retitle per task without a read).
+pub fn arg_area() -> Option<(usize, usize)> {
+    static AREA: std::sync::OnceLock<Option<(usize, usize)>> = std::sync::OnceLock::new();
+    *AREA.get_or_init(read_arg_area)
+}
+
 /// `(arg_start, arg_end)` from /proc/self/stat (fields 48 and 49).
-fn arg_area() -> Option<(usize, usize)> {
+fn read_arg_area() -> Option<(usize, usize)> {
     let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
     // The command name (field 2) may contain spaces and parentheses: count after the last ')'.
     let (_, rest) = stat.rsplit_once(')')?;

@@ -14,19 +14,11 @@ use anyhow::{Context, Result};
 
 /// `stackctl __worker PARENT_PID`.
 pub fn main(parent: Option<u32>) -> Result<i32> {
-    super::classic::forget_allocator_tuning();
-    // End with the top-level process; had it already ended, we were reparented: end now.
-    let _ = nix::sys::prctl::set_pdeathsig(nix::sys::signal::Signal::SIGTERM);
-    if parent.is_some_and(|p| std::os::unix::process::parent_id() != p) {
+    // End with the fork server (forked) or the top-level process (started by hand).
+    if !super::die_with_parent(parent) {
         return Ok(99);
     }
-    // SAFETY: setting a signal disposition to SIG_IGN has no preconditions.
-    unsafe {
-        let _ = nix::sys::signal::signal(
-            nix::sys::signal::Signal::SIGINT,
-            nix::sys::signal::SigHandler::SigIgn,
-        );
-    }
+    super::ignore_interrupts();
     titles::worker(None);
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()

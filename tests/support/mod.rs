@@ -381,8 +381,30 @@ impl Sshd {
     }
 }
 
+/// The first process below `root` whose command line (its title) starts with `title`: the
+/// run's workers and multiplexers are children of its fork server, a child of the top process.
+pub fn titled_below(root: u32, title: &str) -> Option<u32> {
+    descendants(root)
+        .into_iter()
+        .find(|pid| args_of(*pid).starts_with(title))
+}
+
+/// A process's command line, arguments joined by spaces ("" once it is gone).
+pub fn args_of(pid: u32) -> String {
+    std::fs::read(format!("/proc/{pid}/cmdline"))
+        .map(|b| {
+            b.split(|c| *c == 0)
+                .map(|w| String::from_utf8_lossy(w).into_owned())
+                .collect::<Vec<_>>()
+                .join(" ")
+                .trim()
+                .to_string()
+        })
+        .unwrap_or_default()
+}
+
 /// Every process below `root` (read from /proc), found before any is killed.
-fn descendants(root: u32) -> Vec<u32> {
+pub fn descendants(root: u32) -> Vec<u32> {
     let mut parent_of = Vec::new();
     if let Ok(rd) = std::fs::read_dir("/proc") {
         for e in rd.flatten() {
