@@ -57,6 +57,14 @@ pub struct SshPoolOptions {
     /// processes open many pools on one directory; the directory is pruned once, by the
     /// multiplexer when it starts, not on every connection (that was O(masters) per host).
     pub prune: bool,
+    /// Take a chain's last master as alive, without asking it, when its socket exists and this
+    /// pool has not seen it fail. For the multiplexer: the session its worker opens on that
+    /// socket right after finds out as surely, and a master that is gone is reported back and
+    /// re-established (see `workers::worker`). Used later as a parent, or again, it is asked.
+    pub trust_last: bool,
+    /// Launch masters. Off in a worker of the classic model, whose masters are the
+    /// multiplexer's: one found missing or dead is an error, and noted ([`SshPool::take_gone`]).
+    pub launch: bool,
 }
 
 impl Default for SshPoolOptions {
@@ -66,6 +74,8 @@ impl Default for SshPoolOptions {
             persist: Duration::from_secs(60),
             establish_timeout: None,
             prune: true,
+            trust_last: false,
+            launch: true,
         }
     }
 }
@@ -108,8 +118,9 @@ enum Slot {
     Ready {
         session: Arc<openssh::Session>,
         sock: PathBuf,
-        /// When this process last saw the master answer.
-        checked: std::time::Instant,
+        /// When this process last saw the master answer (`None`: taken as alive unasked, see
+        /// [`SshPoolOptions::trust_last`]; asked on its next use).
+        checked: Option<std::time::Instant>,
     },
     Failed(HopError),
 }
@@ -132,6 +143,12 @@ pub struct SshPool {
     launched: Mutex<Vec<String>>,
     /// Keys of the masters this pool has readied for tunnels ([`open_for_tunnels`]).
     tunnelling: Mutex<HashSet<String>>,
+    trust_last: bool,
+    launch: bool,
+    /// Keys forgotten after a failure: checked before they are trusted again.
+    suspect: Mutex<HashSet<String>>,
+    /// The first master this pool found gone and could not launch (`launch` off).
+    gone: Mutex<Option<HopError>>,
     launch_permits: tokio::sync::Semaphore,
 }
 
@@ -215,6 +232,10 @@ impl SshPool {
             slots: Mutex::new(HashMap::new()),
             launched: Mutex::new(Vec::new()),
             tunnelling: Mutex::new(HashSet::new()),
+            trust_last: opts.trust_last,
+            launch: opts.launch,
+            suspect: Mutex::new(HashSet::new()),
+            gone: Mutex::new(None),
             launch_permits: tokio::sync::Semaphore::new(MAX_PARALLEL_LAUNCHES),
         })
     }
@@ -269,14 +290,18 @@ impl SshPool {
                 checked,
             } = &mut *g
                 && !parent_fresh
-                && (checked.elapsed() < FRESH || alive(session).await)
             {
-                *checked = std::time::Instant::now();
-                let (session, sock) = (session.clone(), sock.clone());
-                parent = Some((key, sock, false));
-                result = Some(session);
-                continue;
+                if checked.is_some_and(|c| c.elapsed() < FRESH) || alive(session).await {
+                    *checked = Some(std::time::Instant::now());
+                    let (session, sock) = (session.clone(), sock.clone());
+                    parent = Some((key, sock, false));
+                    result = Some(session);
+                    continue;
+                }
+                // Dead: not to be trusted unasked again.
+                lock(&self.suspect).insert(key.clone());
             }
+            let trust = self.trust_last && depth + 1 == chain.len();
             match self
                 .establish(
                     &key,
@@ -284,15 +309,16 @@ impl SshPool {
                     depth,
                     parent.as_ref().map(|p| (p.0.as_str(), p.1.as_path())),
                     parent_fresh,
+                    trust,
                 )
                 .await
             {
-                Ok((session, fresh)) => {
+                Ok((session, fresh, asked)) => {
                     let sock = session.control_socket().to_path_buf();
                     *g = Slot::Ready {
                         session: session.clone(),
                         sock: sock.clone(),
-                        checked: std::time::Instant::now(),
+                        checked: asked.then(std::time::Instant::now),
                     };
                     parent = Some((key, sock, fresh));
                     result = Some(session);
@@ -312,7 +338,13 @@ impl SshPool {
     pub async fn forget(&self, chain: &[SshTarget]) {
         for key in Self::keys(chain) {
             *self.slot(&key).lock().await = Slot::Empty;
+            lock(&self.suspect).insert(key);
         }
+    }
+
+    /// The master this pool found gone and could not launch, once.
+    pub fn take_gone(&self) -> Option<HopError> {
+        lock(&self.gone).take()
     }
 
     /// Takes the masters of `chain` as alive without asking them: another process (the run's
@@ -333,12 +365,14 @@ impl SshPool {
             *g = Slot::Ready {
                 session: Arc::new(session),
                 sock: paths.sock,
-                checked: std::time::Instant::now(),
+                checked: Some(std::time::Instant::now()),
             };
         }
     }
 
-    /// Resumes a live master at the hop's socket, or launches one. Returns (session, launched).
+    /// Resumes a live master at the hop's socket, or launches one; with `trust`, an existing
+    /// socket is taken as a live master unasked (unless suspect). Returns (session, launched,
+    /// seen alive).
     async fn establish(
         &self,
         key: &str,
@@ -346,7 +380,8 @@ impl SshPool {
         depth: usize,
         parent: Option<(&str, &Path)>,
         parent_fresh: bool,
-    ) -> Result<(Arc<openssh::Session>, bool), HopError> {
+        trust: bool,
+    ) -> Result<(Arc<openssh::Session>, bool, bool), HopError> {
         let paths = MasterPaths::new(&self.dir, key);
         let deadline = self
             .establish_timeout
@@ -358,9 +393,18 @@ impl SshPool {
                 paths.sock.clone().into_boxed_path(),
                 Some(paths.log.clone().into_boxed_path()),
             );
-            if alive(&s).await {
-                return Ok((Arc::new(s), false));
+            if trust && !lock(&self.suspect).contains(key) {
+                return Ok((Arc::new(s), false, false));
             }
+            if alive(&s).await {
+                lock(&self.suspect).remove(key);
+                return Ok((Arc::new(s), false, true));
+            }
+        }
+        if !self.launch {
+            let e = hop_error(t, "its master is gone".into());
+            lock(&self.gone).get_or_insert_with(|| e.clone());
+            return Err(e);
         }
         // Another stackctl may be establishing the same master right now: two `ssh -M` on one
         // socket would leave the second running as a plain background connection.
@@ -374,7 +418,8 @@ impl SshPool {
                     Some(paths.log.clone().into_boxed_path()),
                 );
                 if alive(&s).await {
-                    return Ok((Arc::new(s), false));
+                    lock(&self.suspect).remove(key);
+                    return Ok((Arc::new(s), false, true));
                 }
             }
             // Dead, or tunnelled through a parent master that has since been replaced.
@@ -454,7 +499,7 @@ impl SshPool {
             return Err(hop_error(t, "the new master does not answer".into()));
         }
         lock(&self.launched).push(key.to_string());
-        Ok((Arc::new(s), true))
+        Ok((Arc::new(s), true, true))
     }
 
     fn askpass_helper(&self) -> Result<PathBuf, String> {

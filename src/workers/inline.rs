@@ -84,7 +84,7 @@ impl WorkerModel for InlineWorkerModel {
                     let index = task.index;
                     let _ = sink.send(Event::Started { task: index });
                     let pool = pool.as_ref().as_ref().map_err(String::as_str);
-                    let result = run_task(task, pool, &sink, timeout, stop).await;
+                    let result = run_task(&task, pool, &sink, timeout, stop).await;
                     let _ = sink.send(Event::Done {
                         task: index,
                         result,
@@ -108,7 +108,7 @@ impl WorkerModel for InlineWorkerModel {
 
 /// Runs one task's plan with its output sent as events.
 pub async fn run_task(
-    task: Task,
+    task: &Task,
     pool: Result<&SshPool, &str>,
     sink: &UnboundedSender<Event>,
     timeout: Option<std::time::Duration>,

@@ -196,6 +196,7 @@ pub fn main(
         let pool = SshPool::new(SshPoolOptions {
             persist,
             prune: false,
+            trust_last: true,
             ..SshPoolOptions::default()
         })?;
         let connector = SshConnector {
@@ -257,10 +258,13 @@ async fn serve(service: ConnService<SshConnector>, mut stream: tokio::net::UnixS
                 // Held until the worker closes the connection (task done, or worker dead).
                 if let Ok(Some(Request::Died { hop_index, message })) =
                     ipc::read_json::<_, Request>(&mut stream).await
-                    && let Some(at) = hops.iter().position(|h| h.index == hop_index)
                 {
-                    service.mark_dead(&hops, at, &message);
-                    service.connector().pool.forget(&chain).await;
+                    if let Some(at) = hops.iter().position(|h| h.index == hop_index) {
+                        service.mark_dead(&hops, at, &message);
+                        service.connector().pool.forget(&chain).await;
+                    }
+                    // Acknowledged once forgotten: the worker may ask again at once.
+                    let _ = ipc::write_json(&mut stream, &Reply::Ok).await;
                 }
             }
             service.put(lease);
@@ -272,13 +276,16 @@ async fn serve(service: ConnService<SshConnector>, mut stream: tokio::net::UnixS
 }
 
 /// The worker's side, when its task found hop `hop_index` dead: tells the mux before the
-/// lease is dropped.
+/// lease is dropped, and waits until the mux has forgotten the hop (a `Get` right after then
+/// establishes it again).
 pub async fn report_dead(lease: &mut tokio::net::UnixStream, hop_index: usize, message: &str) {
     let died = Request::Died {
         hop_index,
         message: message.to_string(),
     };
-    let _ = ipc::write_json(lease, &died).await;
+    if ipc::write_json(lease, &died).await.is_ok() {
+        let _ = ipc::read_json::<_, Reply>(lease).await;
+    }
 }
 
 /// The worker's side: asks mux socket `sock` for `chain`; the returned stream holds the

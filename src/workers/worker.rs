@@ -82,6 +82,8 @@ async fn serve(stop: Stop) -> std::io::Result<()> {
                 SshPool::new(SshPoolOptions {
                     persist: t.persist,
                     prune: false,
+                    // The masters are the mux's to launch (when the run has one).
+                    launch: task.mux.is_none(),
                     ..SshPoolOptions::default()
                 })
                 .map_err(|e| e.to_string()),
@@ -94,54 +96,44 @@ async fn serve(stop: Stop) -> std::io::Result<()> {
         };
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
         let index = task.index;
-        // The mux establishes the masters; we hold its references while the command runs.
-        let lease = match (task.mux.as_deref(), task.plan.masters.is_empty()) {
-            (Some(sock), false) => {
-                let started = std::time::Instant::now();
-                let got = super::mux::get(sock, &task.plan.masters).await;
-                if let (Ok(_), Some(Ok(p))) = (&got, &pool) {
-                    // The mux has just established or reused them: no need to ask again.
-                    p.trust(&task.plan.masters).await;
-                }
-                got.map(Some).map_err(|e| super::Finished {
-                    status: super::Status::Unreachable,
-                    rc: None,
-                    hop: Some(e.index),
-                    error: Some(e.to_string()),
-                    duration: started.elapsed(),
-                })
-            }
-            _ => Ok(None),
-        };
-        let result = match lease {
-            Err(unreachable) => unreachable,
-            Ok(lease) => {
-                let result = {
-                    let run = super::inline::run_task(
-                        task,
-                        pool_ref,
-                        &tx,
-                        t.command_timeout,
-                        stop.clone(),
-                    );
-                    tokio::pin!(run);
-                    loop {
-                        tokio::select! {
-                            r = &mut run => break r,
-                            Some(ev) = rx.recv() => forward(&mut output, ev).await?,
-                        }
+        let mut retried = false;
+        let result = loop {
+            // The mux establishes the masters; we hold its references while the command runs.
+            let lease = match lease(&task, pool_ref.ok()).await {
+                Ok(lease) => lease,
+                Err(unreachable) => break unreachable,
+            };
+            let result = {
+                let run =
+                    super::inline::run_task(&task, pool_ref, &tx, t.command_timeout, stop.clone());
+                tokio::pin!(run);
+                loop {
+                    tokio::select! {
+                        r = &mut run => break r,
+                        Some(ev) = rx.recv() => forward(&mut output, ev).await?,
                     }
-                };
-                // Releases the mux's references on the chain, telling it first of a hop of the
-                // chain that died under the task.
-                if let (Some(mut lease), Status::Unreachable, Some(hop)) =
-                    (lease, result.status, result.hop)
-                {
-                    let message = result.error.clone().unwrap_or_default();
-                    super::mux::report_dead(&mut lease, hop, &message).await;
                 }
-                result
+            };
+            let Some(mut lease) = lease else {
+                break result;
+            };
+            // The mux vouched for the target's master without asking it, and it was gone: our
+            // session never opened, so the command never started. Once, the mux re-establishes
+            // it and the task runs again.
+            if let Some(gone) = pool_ref.ok().and_then(SshPool::take_gone)
+                && !retried
+            {
+                super::mux::report_dead(&mut lease, gone.index, &gone.message).await;
+                retried = true;
+                continue;
             }
+            // Releases the mux's references on the chain, telling it first of a hop of the
+            // chain that died under the task.
+            if let (Status::Unreachable, Some(hop)) = (result.status, result.hop) {
+                let message = result.error.clone().unwrap_or_default();
+                super::mux::report_dead(&mut lease, hop, &message).await;
+            }
+            break result;
         };
         drop(tx);
         while let Some(ev) = rx.recv().await {
@@ -158,6 +150,34 @@ async fn serve(stop: Stop) -> std::io::Result<()> {
         p.finish().await;
     }
     Ok(())
+}
+
+/// A lease from the task's mux on its ssh masters (`None` without a mux or masters), which
+/// `pool` then takes as alive.
+async fn lease(
+    task: &super::Task,
+    pool: Option<&SshPool>,
+) -> Result<Option<tokio::net::UnixStream>, super::Finished> {
+    let (Some(sock), false) = (task.mux.as_deref(), task.plan.masters.is_empty()) else {
+        return Ok(None);
+    };
+    let started = std::time::Instant::now();
+    match super::mux::get(sock, &task.plan.masters).await {
+        Ok(lease) => {
+            if let Some(p) = pool {
+                // The mux has just established or vouched for them: no need to ask again.
+                p.trust(&task.plan.masters).await;
+            }
+            Ok(Some(lease))
+        }
+        Err(e) => Err(super::Finished {
+            status: super::Status::Unreachable,
+            rc: None,
+            hop: Some(e.index),
+            error: Some(e.to_string()),
+            duration: started.elapsed(),
+        }),
+    }
 }
 
 async fn forward(out: &mut Output, ev: Event) -> std::io::Result<()> {
