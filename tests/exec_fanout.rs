@@ -538,25 +538,17 @@ fn sigint_with_queued_hosts_starts_no_new_worker() {
 }
 
 #[test]
-fn a_worker_whose_parent_is_already_gone_exits_at_once() {
-    // Workers set their own parent-death signal (they are spawned without a fork hook), so one
-    // that starts after its parent died must notice by itself: it is told the parent's pid.
-    let o = std::process::Command::new(env!("CARGO_BIN_EXE_stackctl"))
-        .args(["__worker", "1"])
-        .stdin(std::process::Stdio::piped())
-        .output()
-        .expect("run a worker");
-    assert_eq!(o.status.code(), Some(99));
-}
-
-#[test]
-fn a_fork_server_whose_parent_is_already_gone_exits_at_once() {
-    let o = std::process::Command::new(env!("CARGO_BIN_EXE_stackctl"))
-        .args(["__forkserver", "1"])
-        .stdin(std::process::Stdio::piped())
-        .output()
-        .expect("run a fork server");
-    assert_eq!(o.status.code(), Some(99));
+fn a_fork_server_or_worker_whose_parent_is_already_gone_exits_at_once() {
+    // Both set their own parent-death signal, which does not fire for a parent that died
+    // before: each is told its parent's pid (here 1, never its parent) and must notice.
+    for hidden in ["__forkserver", "__worker"] {
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_stackctl"))
+            .args([hidden, "1"])
+            .stdin(std::process::Stdio::piped())
+            .output()
+            .expect("run stackctl");
+        assert_eq!(o.status.code(), Some(99), "{hidden}");
+    }
 }
 
 #[test]

@@ -293,11 +293,7 @@ fn two_multiplexers(by_env: bool) {
     }
     let run = support::descendants(me);
     assert_eq!(child.wait().expect("wait").code(), Some(0));
-    let left: Vec<String> = run
-        .iter()
-        .map(|p| support::args_of(*p))
-        .filter(|a| a.starts_with("stackctl"))
-        .collect();
+    let left = support::stackctl_still_running(&run);
     assert!(left.is_empty(), "processes of the run left: {left:?}");
 }
 
@@ -323,11 +319,7 @@ fn sigint_ends_workers_and_muxes_and_exits_99() {
     assert_eq!(o.status.code(), Some(99));
     // The fork server, workers and muxes are gone (the masters persist, as asked: they are
     // not our children).
-    let left: Vec<String> = run
-        .iter()
-        .map(|p| support::args_of(*p))
-        .filter(|a| a.starts_with("stackctl"))
-        .collect();
+    let left = support::stackctl_still_running(&run);
     assert!(left.is_empty(), "processes of the run left: {left:?}");
     // The remote commands were ended where they ran (execution.md §4): no `sleep` is left.
     assert_eq!(sleepers(&marker), 0, "{}", ps_args());

@@ -389,6 +389,15 @@ pub fn titled_below(root: u32, title: &str) -> Option<u32> {
         .find(|pid| args_of(*pid).starts_with(title))
 }
 
+/// The command lines of those of `pids` that are still stackctl processes (a fork server,
+/// worker or mux of a run that should have ended).
+pub fn stackctl_still_running(pids: &[u32]) -> Vec<String> {
+    pids.iter()
+        .map(|p| args_of(*p))
+        .filter(|a| a.starts_with("stackctl"))
+        .collect()
+}
+
 /// A process's command line, arguments joined by spaces ("" once it is gone).
 pub fn args_of(pid: u32) -> String {
     std::fs::read(format!("/proc/{pid}/cmdline"))
