@@ -342,6 +342,16 @@ impl SshPool {
         }
     }
 
+    /// Lets go of the last master of `chain`, closed as idle rather than failed: the next
+    /// [`Self::session`] through it resumes it like any existing master, and its parents are
+    /// left as they are (a bastion seen alive a moment ago is not asked again because one of
+    /// the targets behind it went idle).
+    pub async fn release_last(&self, chain: &[SshTarget]) {
+        if let Some(key) = Self::keys(chain).pop() {
+            *self.slot(&key).lock().await = Slot::Empty;
+        }
+    }
+
     /// The master this pool found gone and could not launch, once.
     pub fn take_gone(&self) -> Option<HopError> {
         lock(&self.gone).take()
@@ -759,6 +769,59 @@ pub fn glob_match(pattern: &str, text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_target_let_go_as_idle_leaves_its_bastion_checked_and_unsuspected() {
+        // The mux lets go of idle targets (`--max-idle`); forgetting their bastion too made
+        // it ask the bastion's master again on every later lease.
+        let td = tempfile::tempdir().unwrap();
+        let pool = SshPool::new(SshPoolOptions {
+            control_dir: Some(td.path().join("c")),
+            trust_last: true,
+            ..Default::default()
+        })
+        .unwrap();
+        let bastion = config::tests::target();
+        let app = SshTarget {
+            hop_index: 1,
+            inventory_host: "app".into(),
+            hostname: "10.0.0.2".into(),
+            ..bastion.clone()
+        };
+        let chain = [bastion, app];
+        let keys = SshPool::keys(&chain);
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            for k in &keys {
+                let sock = MasterPaths::new(pool.control_dir(), k).sock;
+                *pool.slot(k).lock().await = Slot::Ready {
+                    session: Arc::new(openssh::Session::resume_mux(
+                        sock.clone().into_boxed_path(),
+                        None,
+                    )),
+                    sock,
+                    checked: Some(std::time::Instant::now()),
+                };
+            }
+            pool.release_last(&chain).await;
+            assert!(matches!(
+                *pool.slot(&keys[0]).lock().await,
+                Slot::Ready {
+                    checked: Some(_),
+                    ..
+                }
+            ));
+            assert!(matches!(*pool.slot(&keys[1]).lock().await, Slot::Empty));
+            assert!(lock(&pool.suspect).is_empty());
+            // A failure, unlike idleness, forgets and suspects the whole chain.
+            pool.forget(&chain).await;
+            assert!(matches!(*pool.slot(&keys[0]).lock().await, Slot::Empty));
+            assert_eq!(lock(&pool.suspect).len(), 2);
+        });
+    }
 
     #[test]
     fn globs() {

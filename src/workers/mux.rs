@@ -111,9 +111,8 @@ impl Connector for SshConnector {
 
     fn close(&self, conn: Vec<SshTarget>) {
         let pool = self.pool.clone();
-        let forget = conn.clone();
-        // The parents are forgotten too: they are checked again on their next use.
-        tokio::spawn(async move { pool.forget(&forget).await });
+        let idle = conn.clone();
+        tokio::spawn(async move { pool.release_last(&idle).await });
         if !self.persist.is_zero() {
             // The master ends after ControlPersist; see the module doc.
             return;

@@ -178,10 +178,11 @@ pub fn render(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn target() -> SshTarget {
+    /// A bastion-like hop, for tests of the pool too.
+    pub(crate) fn target() -> SshTarget {
         SshTarget {
             hop_index: 0,
             inventory_host: "bastion".into(),
