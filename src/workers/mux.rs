@@ -1,11 +1,12 @@
 //! Multiplexer processes (forked by the run's [`super::forkserver`]): each owns the
 //! connection service ([`super::conn`]) for the via chains bound to it by affinity, and serves
-//! workers over a UNIX socket in the run's private directory. A worker opens one connection
-//! per task, sends `Get(ssh chain)`, and gets `Ok` once every hop of the chain has a live
-//! master (established here: single flight per hop, at most `--max-startups` handshakes per
-//! endpoint, jittered retries of kex/reset errors) or the failing hop. The worker then runs
-//! its command on those masters (resuming their control sockets: no new login) and closing
-//! the connection releases the references (also when the worker dies).
+//! workers over a UNIX socket in the run's private directory. A worker keeps one connection
+//! to each mux it uses for its whole life; per task it sends `Get(ssh chain)` and gets `Ok`
+//! once every hop of the chain has a live master (established here: single flight per hop, at
+//! most `--max-startups` handshakes per endpoint, jittered retries of kex/reset errors) or the
+//! failing hop. The worker then runs its command on those masters (resuming their control
+//! sockets: no new login) and sends `Put`, which releases the references; a connection that
+//! closes while it holds a lease (the worker died) releases them too.
 //!
 //! Masters are OpenSSH ControlMasters that outlive the run by `--persist` (their
 //! `ControlPersist`): the service forgets an idle hop after that linger and the master ends by
@@ -28,14 +29,15 @@ use std::time::Duration;
 /// A worker's request.
 #[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub enum Request {
+    /// References on every hop of the chain, held until `Put` or `Died` (or the connection
+    /// closes).
     Get(Vec<SshTarget>),
-    /// Sent on a `Get`'s connection before it closes: the hop of the chain with this stack
-    /// index died while the task ran. The mux forgets it and every hop behind it, so the next
-    /// `Get` establishes it again, once, for everyone.
-    Died {
-        hop_index: usize,
-        message: String,
-    },
+    /// The task is done with the chain of its `Get`: the references are released.
+    Put,
+    /// Instead of `Put`: the hop of the chain with this stack index died while the task ran.
+    /// The mux forgets it and every hop behind it, so the next `Get` establishes it again,
+    /// once, for everyone, releases the references and answers `Ok`.
+    Died { hop_index: usize, message: String },
 }
 
 /// The mux's answer to `Get`.
@@ -246,50 +248,86 @@ pub fn main(
     code
 }
 
+/// One worker's connection: its leases, one after another, until it closes.
 async fn serve(service: ConnService<SshConnector>, mut stream: tokio::net::UnixStream) {
-    let Ok(Some(Request::Get(chain))) = ipc::read_json::<_, Request>(&mut stream).await else {
-        return;
-    };
-    let hops: Vec<HopSpec> = chain.iter().map(hop_of).collect();
-    match service.get(&hops).await {
-        Ok(lease) => {
-            if ipc::write_json(&mut stream, &Reply::Ok).await.is_ok() {
-                // Held until the worker closes the connection (task done, or worker dead).
-                if let Ok(Some(Request::Died { hop_index, message })) =
-                    ipc::read_json::<_, Request>(&mut stream).await
+    while let Ok(Some(Request::Get(chain))) = ipc::read_json::<_, Request>(&mut stream).await {
+        let hops: Vec<HopSpec> = chain.iter().map(hop_of).collect();
+        let lease = match service.get(&hops).await {
+            Ok(lease) => lease,
+            Err(e) => {
+                if ipc::write_json(&mut stream, &Reply::Unreachable(e))
+                    .await
+                    .is_err()
                 {
-                    if let Some(at) = hops.iter().position(|h| h.index == hop_index) {
-                        service.mark_dead(&hops, at, &message);
-                        service.connector().pool.forget(&chain).await;
-                    }
-                    // Acknowledged once forgotten: the worker may ask again at once.
-                    let _ = ipc::write_json(&mut stream, &Reply::Ok).await;
+                    return;
                 }
+                continue;
             }
-            service.put(lease);
+        };
+        // Held until the worker is done with the chain (or its connection ends: it died).
+        let mut open = ipc::write_json(&mut stream, &Reply::Ok).await.is_ok();
+        match ipc::read_json::<_, Request>(&mut stream).await {
+            Ok(Some(Request::Put)) => {}
+            Ok(Some(Request::Died { hop_index, message })) => {
+                if let Some(at) = hops.iter().position(|h| h.index == hop_index) {
+                    service.mark_dead(&hops, at, &message);
+                    service.connector().pool.forget(&chain).await;
+                }
+                // Acknowledged once forgotten: the worker may ask again at once.
+                open = open && ipc::write_json(&mut stream, &Reply::Ok).await.is_ok();
+            }
+            _ => open = false,
         }
-        Err(e) => {
-            let _ = ipc::write_json(&mut stream, &Reply::Unreachable(e)).await;
+        service.put(lease);
+        if !open {
+            return;
         }
     }
 }
 
-/// The worker's side, when its task found hop `hop_index` dead: tells the mux before the
-/// lease is dropped, and waits until the mux has forgotten the hop (a `Get` right after then
+/// A worker's connections to the muxes it has used, kept for its next tasks.
+#[derive(Default)]
+pub struct Links(std::collections::HashMap<PathBuf, tokio::net::UnixStream>);
+
+/// References held on a chain in a mux, until [`release`] or [`report_dead`] (or the
+/// worker's end).
+pub struct Lease {
+    sock: PathBuf,
+    stream: tokio::net::UnixStream,
+}
+
+/// The worker's side, when its task is done with the chain: releases the references.
+pub async fn release(links: &mut Links, mut lease: Lease) {
+    if ipc::write_json(&mut lease.stream, &Request::Put)
+        .await
+        .is_ok()
+    {
+        links.0.insert(lease.sock, lease.stream);
+    }
+}
+
+/// The worker's side, when its task found hop `hop_index` dead: tells the mux instead of
+/// releasing, and waits until the mux has forgotten the hop (a `Get` right after then
 /// establishes it again).
-pub async fn report_dead(lease: &mut tokio::net::UnixStream, hop_index: usize, message: &str) {
+pub async fn report_dead(links: &mut Links, mut lease: Lease, hop_index: usize, message: &str) {
     let died = Request::Died {
         hop_index,
         message: message.to_string(),
     };
-    if ipc::write_json(lease, &died).await.is_ok() {
-        let _ = ipc::read_json::<_, Reply>(lease).await;
+    if ipc::write_json(&mut lease.stream, &died).await.is_ok()
+        && let Ok(Some(Reply::Ok)) = ipc::read_json::<_, Reply>(&mut lease.stream).await
+    {
+        links.0.insert(lease.sock, lease.stream);
     }
 }
 
-/// The worker's side: asks mux socket `sock` for `chain`; the returned stream holds the
-/// references until dropped.
-pub async fn get(sock: &Path, chain: &[SshTarget]) -> Result<tokio::net::UnixStream, Unreachable> {
+/// The worker's side: asks mux socket `sock` for `chain`, on the connection kept from an
+/// earlier task or a new one.
+pub async fn get(
+    links: &mut Links,
+    sock: &Path,
+    chain: &[SshTarget],
+) -> Result<Lease, Unreachable> {
     let fail = |m: String| {
         let first = chain.first();
         Unreachable {
@@ -299,16 +337,43 @@ pub async fn get(sock: &Path, chain: &[SshTarget]) -> Result<tokio::net::UnixStr
             message: m,
         }
     };
+    let request = Request::Get(chain.to_vec());
+    // A kept connection that fails (the mux ended since) is replaced by a new one, whose
+    // failure is the one reported.
+    if let Some(mut kept) = links.0.remove(sock)
+        && ipc::write_json(&mut kept, &request).await.is_ok()
+        && let Ok(Some(reply)) = ipc::read_json::<_, Reply>(&mut kept).await
+    {
+        return answer(links, sock, kept, reply);
+    }
     let mut s = tokio::net::UnixStream::connect(sock)
         .await
         .map_err(|e| fail(format!("multiplexer {} is gone: {e}", sock.display())))?;
-    ipc::write_json(&mut s, &Request::Get(chain.to_vec()))
+    ipc::write_json(&mut s, &request)
         .await
         .map_err(|e| fail(format!("multiplexer: {e}")))?;
     match ipc::read_json::<_, Reply>(&mut s).await {
-        Ok(Some(Reply::Ok)) => Ok(s),
-        Ok(Some(Reply::Unreachable(e))) => Err(e),
+        Ok(Some(reply)) => answer(links, sock, s, reply),
         Ok(None) => Err(fail("the multiplexer ended".into())),
         Err(e) => Err(fail(format!("multiplexer: {e}"))),
+    }
+}
+
+/// A lease on `Ok`; on `Unreachable` the connection is kept for the next task.
+fn answer(
+    links: &mut Links,
+    sock: &Path,
+    stream: tokio::net::UnixStream,
+    reply: Reply,
+) -> Result<Lease, Unreachable> {
+    match reply {
+        Reply::Ok => Ok(Lease {
+            sock: sock.to_path_buf(),
+            stream,
+        }),
+        Reply::Unreachable(e) => {
+            links.0.insert(sock.to_path_buf(), stream);
+            Err(e)
+        }
     }
 }

@@ -68,6 +68,7 @@ fn ipc_pipes() -> std::io::Result<(Input, Output)> {
 async fn serve(stop: Stop) -> std::io::Result<()> {
     let (mut input, mut output) = ipc_pipes()?;
     let mut pool: Option<Result<SshPool, String>> = None;
+    let mut links = super::mux::Links::default();
     // The parent counts a task's time towards growing the pool only from here on: a worker's
     // own start is not a slow task.
     ipc::write(&mut output, &Frame::Ready).await?;
@@ -99,7 +100,7 @@ async fn serve(stop: Stop) -> std::io::Result<()> {
         let mut retried = false;
         let result = loop {
             // The mux establishes the masters; we hold its references while the command runs.
-            let lease = match lease(&task, pool_ref.ok()).await {
+            let lease = match lease(&mut links, &task, pool_ref.ok()).await {
                 Ok(lease) => lease,
                 Err(unreachable) => break unreachable,
             };
@@ -114,7 +115,7 @@ async fn serve(stop: Stop) -> std::io::Result<()> {
                     }
                 }
             };
-            let Some(mut lease) = lease else {
+            let Some(lease) = lease else {
                 break result;
             };
             // The mux vouched for the target's master without asking it, and it was gone: our
@@ -123,15 +124,17 @@ async fn serve(stop: Stop) -> std::io::Result<()> {
             if let Some(gone) = pool_ref.ok().and_then(SshPool::take_gone)
                 && !retried
             {
-                super::mux::report_dead(&mut lease, gone.index, &gone.message).await;
+                super::mux::report_dead(&mut links, lease, gone.index, &gone.message).await;
                 retried = true;
                 continue;
             }
-            // Releases the mux's references on the chain, telling it first of a hop of the
+            // Releases the mux's references on the chain, telling it instead of a hop of the
             // chain that died under the task.
             if let (Status::Unreachable, Some(hop)) = (result.status, result.hop) {
                 let message = result.error.clone().unwrap_or_default();
-                super::mux::report_dead(&mut lease, hop, &message).await;
+                super::mux::report_dead(&mut links, lease, hop, &message).await;
+            } else {
+                super::mux::release(&mut links, lease).await;
             }
             break result;
         };
@@ -155,14 +158,15 @@ async fn serve(stop: Stop) -> std::io::Result<()> {
 /// A lease from the task's mux on its ssh masters (`None` without a mux or masters), which
 /// `pool` then takes as alive.
 async fn lease(
+    links: &mut super::mux::Links,
     task: &super::Task,
     pool: Option<&SshPool>,
-) -> Result<Option<tokio::net::UnixStream>, super::Finished> {
+) -> Result<Option<super::mux::Lease>, super::Finished> {
     let (Some(sock), false) = (task.mux.as_deref(), task.plan.masters.is_empty()) else {
         return Ok(None);
     };
     let started = std::time::Instant::now();
-    match super::mux::get(sock, &task.plan.masters).await {
+    match super::mux::get(links, sock, &task.plan.masters).await {
         Ok(lease) => {
             if let Some(p) = pool {
                 // The mux has just established or vouched for them: no need to ask again.
