@@ -358,8 +358,10 @@ impl SshPool {
     }
 
     /// Takes the masters of `chain` as alive without asking them: another process (the run's
-    /// multiplexer) has just established or checked them. Should one be gone after all, the
-    /// session's connect fails and `remote::run` forgets and retries.
+    /// multiplexer) has just established or vouched for them. Should one be gone after all, the
+    /// session's connect fails and `remote::run` forgets and retries: a pool that may launch
+    /// masters re-establishes it; one that may not (a classic worker's) fails, noting the hop
+    /// for [`Self::take_gone`], and the worker has its mux replace the master.
     pub async fn trust(&self, chain: &[SshTarget]) {
         for key in Self::keys(chain) {
             let paths = MasterPaths::new(&self.dir, &key);

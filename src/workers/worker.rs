@@ -1,7 +1,8 @@
-//! The worker process (`stackctl __worker`, spawned by [`super::classic`]): reads task frames
-//! from stdin, runs each (one at a time) exactly as the inline model does, streams its output
-//! and result as frames on stdout, and exits when stdin closes. Its ssh masters live in the
-//! shared control directory, whose per-key lock makes every worker reuse one master per hop.
+//! The worker process (forked by the run's [`super::forkserver`]; `stackctl __worker` starts
+//! one by hand): reads task frames from stdin, runs each (one at a time) exactly as the inline
+//! model does, streams its output and result as frames on stdout, and exits when stdin closes.
+//! Its ssh masters live in the shared control directory, whose per-key lock makes every worker
+//! reuse one master per hop.
 //! SIGINT is ignored (the terminal's Ctrl-C is the top-level process's to handle); SIGTERM
 //! stops the running task (its command is killed where it runs, and its result sent), takes no
 //! other, and exits 99.
