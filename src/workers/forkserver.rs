@@ -619,3 +619,76 @@ async fn read_reports(ctl: Arc<AsyncFd<OwnedFd>>, pending: Arc<Mutex<Pending>>) 
     p.spawns.clear();
     p.waiters.clear();
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use nix::sys::socket::{
+        AddressFamily, ControlMessage, MsgFlags, SockFlag, SockType, sendmsg, socketpair,
+    };
+
+    /// What the server makes of one datagram carrying `fds`.
+    fn received(ours: &OwnedFd, server: &OwnedFd, message: &[u8], fds: &[RawFd]) -> Received {
+        let cmsgs = [ControlMessage::ScmRights(fds)];
+        let cmsgs: &[ControlMessage] = if fds.is_empty() { &[] } else { &cmsgs };
+        sendmsg::<()>(
+            ours.as_raw_fd(),
+            &[IoSlice::new(message)],
+            cmsgs,
+            MsgFlags::empty(),
+            None,
+        )
+        .unwrap();
+        receive(server.as_raw_fd())
+    }
+
+    #[test]
+    fn requests_it_cannot_act_on_are_told_apart_from_nothing_to_read() {
+        // A malformed `W`/`M` must be answered (`E`), or every later answer would go to the
+        // wrong request; an empty socket or an unknown tag gets no answer.
+        let (ours, server) = socketpair(
+            AddressFamily::Unix,
+            SockType::SeqPacket,
+            None,
+            SockFlag::empty(),
+        )
+        .unwrap();
+        let (a, b) = nix::unistd::pipe().unwrap();
+        let two = [a.as_raw_fd(), b.as_raw_fd()];
+        assert!(matches!(receive(server.as_raw_fd()), Received::Nothing));
+        assert!(matches!(
+            received(&ours, &server, b"W", &two),
+            Received::Spawn(Child::Worker, _, _)
+        ));
+        assert!(matches!(
+            received(&ours, &server, b"W", &two[..1]),
+            Received::Malformed
+        ));
+        assert!(matches!(
+            received(&ours, &server, b"M{not json", &two),
+            Received::Malformed
+        ));
+        let spec = serde_json::to_vec(&MuxSpec {
+            index: 1,
+            dir: "/run/x".into(),
+            max_startups: 8,
+            max_idle: 20,
+            persist_secs: 60,
+        })
+        .unwrap();
+        assert!(matches!(
+            received(&ours, &server, &[b"M".as_slice(), &spec].concat(), &two),
+            Received::Spawn(Child::Mux(MuxSpec { index: 1, .. }), _, _)
+        ));
+        assert!(matches!(
+            received(&ours, &server, b"T", &[]),
+            Received::Terminate
+        ));
+        assert!(matches!(
+            received(&ours, &server, b"?", &[]),
+            Received::Nothing
+        ));
+        drop(ours);
+        assert!(matches!(receive(server.as_raw_fd()), Received::Closed));
+    }
+}
