@@ -112,11 +112,23 @@ pub async fn write<W: AsyncWrite + Unpin>(w: &mut W, frame: &Frame) -> std::io::
 
 /// Writes a length-prefixed body and flushes.
 async fn write_body<W: AsyncWrite + Unpin>(w: &mut W, body: &[u8]) -> std::io::Result<()> {
-    let len = u32::try_from(body.len()).map_err(|_| std::io::Error::other("frame too large"))?;
     let mut out = Vec::with_capacity(4 + body.len());
+    push_body(&mut out, body)?;
+    write_all(w, &out).await
+}
+
+/// Appends `body` to `out` as a length-prefixed frame.
+fn push_body(out: &mut Vec<u8>, body: &[u8]) -> std::io::Result<()> {
+    let len = u32::try_from(body.len()).map_err(|_| std::io::Error::other("frame too large"))?;
     out.extend_from_slice(&len.to_be_bytes());
     out.extend_from_slice(body);
-    w.write_all(&out).await?;
+    Ok(())
+}
+
+/// Writes frames already encoded (see [`push_json`]) and flushes: several frames in one write
+/// reach the reader in one wakeup.
+pub async fn write_all<W: AsyncWrite + Unpin>(w: &mut W, frames: &[u8]) -> std::io::Result<()> {
+    w.write_all(frames).await?;
     w.flush().await
 }
 
@@ -153,9 +165,16 @@ pub async fn write_json<W: AsyncWrite + Unpin, T: serde::Serialize>(
     w: &mut W,
     msg: &T,
 ) -> std::io::Result<()> {
+    let mut out = Vec::new();
+    push_json(&mut out, msg)?;
+    write_all(w, &out).await
+}
+
+/// Appends one JSON message to `out` as a frame (kind `J`), for [`write_all`].
+pub fn push_json<T: serde::Serialize>(out: &mut Vec<u8>, msg: &T) -> std::io::Result<()> {
     let mut body = vec![b'J'];
     serde_json::to_writer(&mut body, msg)?;
-    write_body(w, &body).await
+    push_body(out, &body)
 }
 
 /// Reads one JSON message frame; `None` at a clean end of stream.

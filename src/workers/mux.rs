@@ -5,8 +5,10 @@
 //! once every hop of the chain has a live master (established here: single flight per hop, at
 //! most `--max-startups` handshakes per endpoint, jittered retries of kex/reset errors) or the
 //! failing hop. The worker then runs its command on those masters (resuming their control
-//! sockets: no new login) and sends `Put`, which releases the references; a connection that
-//! closes while it holds a lease (the worker died) releases them too.
+//! sockets: no new login) and sends `Put`, which releases the references: in the same write as
+//! its next `Get` (one wakeup of the mux per task instead of two), as its worker gets its next
+//! task at once or ends. A connection that closes while it holds a lease (the worker ended or
+//! died) releases them too.
 //!
 //! Masters are OpenSSH ControlMasters that outlive the run by `--persist` (their
 //! `ControlPersist`): the service forgets an idle hop after that linger and the master ends by
@@ -285,9 +287,13 @@ async fn serve(service: ConnService<SshConnector>, mut stream: tokio::net::UnixS
     }
 }
 
-/// A worker's connections to the muxes it has used, kept for its next tasks.
+/// A worker's connections to the muxes it has used, kept for its next tasks, and the one that
+/// owes its mux a `Put`.
 #[derive(Default)]
-pub struct Links(std::collections::HashMap<PathBuf, tokio::net::UnixStream>);
+pub struct Links {
+    kept: std::collections::HashMap<PathBuf, tokio::net::UnixStream>,
+    owes_put: Option<PathBuf>,
+}
 
 /// References held on a chain in a mux, until [`release`] or [`report_dead`] (or the
 /// worker's end).
@@ -296,14 +302,13 @@ pub struct Lease {
     stream: tokio::net::UnixStream,
 }
 
-/// The worker's side, when its task is done with the chain: releases the references.
-pub async fn release(links: &mut Links, mut lease: Lease) {
-    if ipc::write_json(&mut lease.stream, &Request::Put)
-        .await
-        .is_ok()
-    {
-        links.0.insert(lease.sock, lease.stream);
-    }
+/// The worker's side, when its task is done with the chain: the references are released by
+/// a `Put` sent with the worker's next `Get`, or by the connection's end when the worker ends
+/// (it gets its next task, or the end of its input, as soon as the top-level process has its
+/// result).
+pub fn release(links: &mut Links, lease: Lease) {
+    links.owes_put = Some(lease.sock.clone());
+    links.kept.insert(lease.sock, lease.stream);
 }
 
 /// The worker's side, when its task found hop `hop_index` dead: tells the mux instead of
@@ -317,7 +322,17 @@ pub async fn report_dead(links: &mut Links, mut lease: Lease, hop_index: usize, 
     if ipc::write_json(&mut lease.stream, &died).await.is_ok()
         && let Ok(Some(Reply::Ok)) = ipc::read_json::<_, Reply>(&mut lease.stream).await
     {
-        links.0.insert(lease.sock, lease.stream);
+        links.kept.insert(lease.sock, lease.stream);
+    }
+}
+
+/// The worker's side, before a task that needs no mux: sends the `Put` it owes now.
+pub async fn settle(links: &mut Links) {
+    if let Some(owed) = links.owes_put.take()
+        && let Some(mut s) = links.kept.remove(&owed)
+        && ipc::write_json(&mut s, &Request::Put).await.is_ok()
+    {
+        links.kept.insert(owed, s);
     }
 }
 
@@ -338,10 +353,22 @@ pub async fn get(
         }
     };
     let request = Request::Get(chain.to_vec());
-    // A kept connection that fails (the mux ended since) is replaced by a new one, whose
-    // failure is the one reported.
-    if let Some(mut kept) = links.0.remove(sock)
-        && ipc::write_json(&mut kept, &request).await.is_ok()
+    let mut frames = Vec::new();
+    match links.owes_put.take() {
+        Some(owed) if owed == sock => {
+            ipc::push_json(&mut frames, &Request::Put).map_err(|e| fail(e.to_string()))?;
+        }
+        // Another mux's: released on its own.
+        owed => {
+            links.owes_put = owed;
+            settle(links).await;
+        }
+    }
+    ipc::push_json(&mut frames, &request).map_err(|e| fail(e.to_string()))?;
+    // A kept connection that fails (the mux ended since, and with it the references a `Put`
+    // would release) is replaced by a new one, whose failure is the one reported.
+    if let Some(mut kept) = links.kept.remove(sock)
+        && ipc::write_all(&mut kept, &frames).await.is_ok()
         && let Ok(Some(reply)) = ipc::read_json::<_, Reply>(&mut kept).await
     {
         return answer(links, sock, kept, reply);
@@ -372,8 +399,73 @@ fn answer(
             stream,
         }),
         Reply::Unreachable(e) => {
-            links.0.insert(sock.to_path_buf(), stream);
+            links.kept.insert(sock.to_path_buf(), stream);
             Err(e)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio::io::AsyncReadExt;
+
+    /// What a mux reads on a worker's connection in one read: the frames' JSON texts.
+    async fn frames_of_one_read(s: &mut tokio::net::UnixStream) -> Vec<String> {
+        let mut buf = vec![0u8; 1 << 16];
+        let n = s.read(&mut buf).await.expect("read");
+        let mut out = Vec::new();
+        let mut rest = &buf[..n];
+        while rest.len() >= 4 {
+            let len = u32::from_be_bytes([rest[0], rest[1], rest[2], rest[3]]) as usize;
+            out.push(String::from_utf8_lossy(&rest[5..4 + len]).into_owned());
+            rest = &rest[4 + len..];
+        }
+        out
+    }
+
+    #[tokio::test]
+    async fn a_put_goes_out_with_the_next_get_in_one_write() {
+        let dir = std::env::temp_dir().join(format!("stk-mux-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let sock = dir.join("mux-0.sock");
+        let _ = std::fs::remove_file(&sock);
+        let listener = tokio::net::UnixListener::bind(&sock).expect("bind");
+        let chain = vec![crate::transport::ssh::config::tests::target()];
+        let mux = tokio::spawn(async move {
+            let (mut s, _) = listener.accept().await.expect("accept");
+            let mut seen = Vec::new();
+            for _ in 0..3 {
+                let frames = frames_of_one_read(&mut s).await;
+                seen.push(
+                    frames
+                        .iter()
+                        .map(|f| f[..5].to_string())
+                        .collect::<Vec<_>>(),
+                );
+                if frames.last().is_some_and(|f| f.starts_with("{\"Get")) {
+                    ipc::write_json(&mut s, &Reply::Ok).await.expect("reply");
+                }
+            }
+            seen
+        });
+        let mut links = Links::default();
+        let lease = get(&mut links, &sock, &chain).await.expect("first lease");
+        // Released: nothing is written until the next request.
+        release(&mut links, lease);
+        let lease = get(&mut links, &sock, &chain).await.expect("second lease");
+        release(&mut links, lease);
+        // A task without a mux: the owed Put goes alone.
+        settle(&mut links).await;
+        let seen = mux.await.expect("mux");
+        assert_eq!(
+            seen,
+            vec![
+                vec!["{\"Get".to_string()],
+                vec!["\"Put\"".to_string(), "{\"Get".to_string()],
+                vec!["\"Put\"".to_string()],
+            ]
+        );
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

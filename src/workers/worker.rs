@@ -135,7 +135,7 @@ async fn serve(stop: Stop) -> std::io::Result<()> {
                 let message = result.error.clone().unwrap_or_default();
                 super::mux::report_dead(&mut links, lease, hop, &message).await;
             } else {
-                super::mux::release(&mut links, lease).await;
+                super::mux::release(&mut links, lease);
             }
             break result;
         };
@@ -164,6 +164,7 @@ async fn lease(
     pool: Option<&SshPool>,
 ) -> Result<Option<super::mux::Lease>, super::Finished> {
     let (Some(sock), false) = (task.mux.as_deref(), task.plan.masters.is_empty()) else {
+        super::mux::settle(links).await;
         return Ok(None);
     };
     let started = std::time::Instant::now();
