@@ -158,6 +158,10 @@ impl WorkerModel for ClassicWorkerModel {
         let timeout = self.opts.command_timeout;
         let persist = self.opts.persist;
         let queue = self.queue.clone();
+        let outstanding = Outstanding {
+            left: Arc::new(std::sync::atomic::AtomicUsize::new(tasks.len())),
+            muxes: self.muxes.clone(),
+        };
         lock(&queue).extend(tasks);
         let server_slot = self.server.clone();
         let muxes = self.muxes.clone();
@@ -188,7 +192,10 @@ impl WorkerModel for ClassicWorkerModel {
                     Err(e) => Err(e.clone()),
                 };
                 match started {
-                    Ok((pid, stdin)) => lock(&muxes).push(Mux { pid, stdin }),
+                    Ok((pid, stdin)) => lock(&muxes).push(Mux {
+                        pid,
+                        stdin: Some(stdin),
+                    }),
                     Err(e) => {
                         eprintln!("stackctl: cannot start multiplexer {}: {e}", spec.index);
                         let _ = std::fs::remove_file(super::mux::socket(&spec.dir, spec.index));
@@ -201,6 +208,7 @@ impl WorkerModel for ClassicWorkerModel {
                     server.clone(),
                     queue.clone(),
                     sink.clone(),
+                    outstanding.clone(),
                     grow.clone(),
                     timeout,
                     persist,
@@ -242,7 +250,13 @@ impl WorkerModel for ClassicWorkerModel {
         // The fork server waits for every mux and worker before it ends.
         let server = lock(&self.server).take();
         for (i, m) in lock(&self.muxes).drain(..).enumerate() {
-            if let Some(status) = server.as_ref().and_then(|s| s.ended(m.pid)) {
+            // Closed when the last result came, a mux ends normally before this.
+            let unexpected = |s: &std::process::ExitStatus| m.stdin.is_some() || !s.success();
+            if let Some(status) = server
+                .as_ref()
+                .and_then(|s| s.ended(m.pid))
+                .filter(unexpected)
+            {
                 let how = match status.signal() {
                     Some(sig) => format!("killed by signal {sig}"),
                     None => format!("exited with status {}", status.code().unwrap_or(-1)),
@@ -263,8 +277,28 @@ impl WorkerModel for ClassicWorkerModel {
 /// A multiplexer the fork server started.
 struct Mux {
     pid: u32,
-    /// The write end of its stdin: closing it ends the mux.
-    stdin: std::os::fd::OwnedFd,
+    /// The write end of its stdin: closing it ends the mux (`None` once closed).
+    stdin: Option<std::os::fd::OwnedFd>,
+}
+
+/// Counts the tasks without a result; the last one's result closes the multiplexers, so
+/// that they wind down while the workers end rather than after (a mux still waits for the
+/// connections of workers that hold references, see `mux::main`).
+#[derive(Clone)]
+struct Outstanding {
+    left: Arc<std::sync::atomic::AtomicUsize>,
+    muxes: Arc<Mutex<Vec<Mux>>>,
+}
+
+impl Outstanding {
+    fn done(&self, sink: &UnboundedSender<Event>, task: usize, result: Finished) {
+        let _ = sink.send(Event::Done { task, result });
+        if self.left.fetch_sub(1, std::sync::atomic::Ordering::SeqCst) == 1 {
+            for m in lock(&self.muxes).iter_mut() {
+                m.stdin = None;
+            }
+        }
+    }
 }
 
 fn next(queue: &Mutex<VecDeque<Task>>) -> Option<Task> {
@@ -286,6 +320,7 @@ async fn slot(
     server: Result<Arc<ForkServer>, String>,
     queue: Arc<Mutex<VecDeque<Task>>>,
     sink: UnboundedSender<Event>,
+    outstanding: Outstanding,
     grow: UnboundedSender<()>,
     timeout: Option<Duration>,
     persist: Duration,
@@ -303,10 +338,11 @@ async fn slot(
         let (server, worker) = match started {
             Ok(started) => started,
             Err(e) => {
-                let _ = sink.send(Event::Done {
-                    task: task.index,
-                    result: failed(format!("cannot start a worker process: {e}")),
-                });
+                outstanding.done(
+                    &sink,
+                    task.index,
+                    failed(format!("cannot start a worker process: {e}")),
+                );
                 pending = next(&queue);
                 continue;
             }
@@ -368,7 +404,7 @@ async fn slot(
                             });
                         }
                         Ok(Some(Frame::Done { task, result })) => {
-                            let _ = sink.send(Event::Done { task, result });
+                            outstanding.done(&sink, task, result);
                             done = true;
                             break;
                         }
@@ -391,10 +427,11 @@ async fn slot(
                     Some(s) => format!("exited with status {}", s.code().unwrap_or(-1)),
                     None => "vanished".to_string(),
                 };
-                let _ = sink.send(Event::Done {
-                    task: index,
-                    result: failed(format!("worker process {pid} running {host} {how}")),
-                });
+                outstanding.done(
+                    &sink,
+                    index,
+                    failed(format!("worker process {pid} running {host} {how}")),
+                );
                 break;
             }
             current = next(&queue);
