@@ -445,3 +445,38 @@ async fn slot(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What a mux would read on its stdin now: `None` while the top-level process holds it
+    /// open and silent, `Some(0)` at its end.
+    fn read_now(r: &std::os::fd::OwnedFd) -> Option<usize> {
+        let mut buf = [0u8; 8];
+        nix::unistd::read(r, &mut buf).ok()
+    }
+
+    #[test]
+    fn the_last_result_closes_the_multiplexers() {
+        use nix::fcntl::OFlag;
+        let (r, w) = nix::unistd::pipe2(OFlag::O_NONBLOCK | OFlag::O_CLOEXEC).expect("pipe");
+        let outstanding = Outstanding {
+            left: Arc::new(std::sync::atomic::AtomicUsize::new(2)),
+            muxes: Arc::new(Mutex::new(vec![Mux {
+                pid: 0,
+                stdin: Some(w),
+            }])),
+        };
+        let (sink, mut events) = tokio::sync::mpsc::unbounded_channel();
+        outstanding.done(&sink, 0, failed("first".into()));
+        assert_eq!(read_now(&r), None, "open after the first of two results");
+        outstanding.done(&sink, 1, failed("second".into()));
+        assert_eq!(read_now(&r), Some(0), "closed after the last result");
+        let mut reported = Vec::new();
+        while let Ok(Event::Done { task, .. }) = events.try_recv() {
+            reported.push(task);
+        }
+        assert_eq!(reported, vec![0, 1]);
+    }
+}
