@@ -7,9 +7,10 @@
 //! [`super::forkserver`], exec'd once (`/proc/self/exe __forkserver`, which still works when the
 //! binary was replaced on disk during the run) and single-threaded for its whole life: forking
 //! it instead of exec'ing this binary per worker took stackctl's own CPU on a warm 50-host run
-//! from 73 ms to 44 ms, and its padded argv[0] lets every child carry a `ps` title (`stackctl: worker:<host>`). Every
-//! process of the run ends with its parent (`PR_SET_PDEATHSIG(SIGTERM)`), so a top-level
-//! process that dies takes the fork server, and it its children, along.
+//! from 73 ms to 44 ms, and its padded argv[0] lets every child carry a `ps` title
+//! (`stackctl: worker:<host>`). Every process of the run ends with its parent
+//! (`PR_SET_PDEATHSIG(SIGTERM)`), so a top-level process that dies takes the fork server along,
+//! and the fork server its children.
 //!
 //! Workers start on demand, up to `forks`: a few at first (eight per CPU), then one more each
 //! time a task has been running another [`GROW_AFTER`] in a worker that is up, while tasks wait

@@ -354,15 +354,12 @@ pub async fn get(
     };
     let request = Request::Get(chain.to_vec());
     let mut frames = Vec::new();
-    match links.owes_put.take() {
-        Some(owed) if owed == sock => {
-            ipc::push_json(&mut frames, &Request::Put).map_err(|e| fail(e.to_string()))?;
-        }
-        // Another mux's: released on its own.
-        owed => {
-            links.owes_put = owed;
-            settle(links).await;
-        }
+    if links.owes_put.as_deref() == Some(sock) {
+        links.owes_put = None;
+        ipc::push_json(&mut frames, &Request::Put).map_err(|e| fail(e.to_string()))?;
+    } else {
+        // Another mux's (or none): released on its own.
+        settle(links).await;
     }
     ipc::push_json(&mut frames, &request).map_err(|e| fail(e.to_string()))?;
     // A kept connection that fails (the mux ended since, and with it the references a `Put`
