@@ -135,9 +135,12 @@ pub async fn run(pool: &SshPool, plan: &Plan, user: UserIo, mut stop: Stop) -> O
         // Asked to stop right as the command started: its pid is on the way.
         let soon = tokio::time::Instant::now() + stop::TERM_GRACE;
         let _ = tokio::time::timeout_at(soon, pid.wait()).await;
-        signal(session, "TERM", &pid).await;
+        let term = signal(session, "TERM", &pid).await;
         tokio::time::sleep(stop::TERM_GRACE).await;
-        signal(session, "KILL", &pid).await;
+        // A group found gone is not signalled again: its number is free for reuse.
+        if term != Some(false) {
+            signal(session, "KILL", &pid).await;
+        }
         tokio::time::sleep(stop::KILL_GRACE).await;
     };
     let driven = tokio::select! {
@@ -202,10 +205,11 @@ async fn dead_hop(pool: &SshPool, plan: &Plan) -> Option<HopError> {
 }
 
 /// Sends `SIGNAL` to the remote process group of `pid` (nothing when the pid never came).
-async fn signal(session: &openssh::Session, name: &str, pid: &RemotePid) {
+/// Returns whether the group was there (`None`: not known, the kill did not report in time).
+async fn signal(session: &openssh::Session, name: &str, pid: &RemotePid) -> Option<bool> {
     let pid = pid.get();
     if pid == 0 {
-        return;
+        return None;
     }
     let mut kill = session.raw_command(stop::kill_command(name, pid));
     // Nothing of ours: an inherited stdin would be handed to the master, which reads it for as
@@ -214,5 +218,8 @@ async fn signal(session: &openssh::Session, name: &str, pid: &RemotePid) {
     kill.stdin(openssh::Stdio::null())
         .stdout(openssh::Stdio::null())
         .stderr(openssh::Stdio::null());
-    let _ = tokio::time::timeout(stop::SIGNAL_TIMEOUT, kill.status()).await;
+    match tokio::time::timeout(stop::SIGNAL_TIMEOUT, kill.status()).await {
+        Ok(Ok(status)) => status.code().map(|c| c == 0),
+        _ => None,
+    }
 }

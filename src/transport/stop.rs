@@ -217,9 +217,12 @@ pub fn pid_line(marker: &str, posix_login_shell: bool) -> Vec<u8> {
 }
 
 /// The remote command that signals process group `pid` (one shell syntax for every login
-/// shell; dash's `kill` takes `-SIG -PGID` but not `--`).
+/// shell; dash's `kill` takes `-SIG -PGID` but not `--`); it exits non-zero when the group is
+/// gone. Only the group: while any process of it lives, the kernel does not hand its number
+/// to a new process, so the signal reaches the command and nothing else. The bare pid is never
+/// signalled: once the group is gone, that pid may already belong to an unrelated process.
 pub fn kill_command(signal: &str, pid: u32) -> String {
-    format!("sh -c 'kill -{signal} -{pid} 2>/dev/null || kill -{signal} {pid} 2>/dev/null'")
+    format!("sh -c 'kill -{signal} -{pid} 2>/dev/null'")
 }
 
 /// The remote login shell's pid, once its pid line came (0 before).
@@ -460,6 +463,50 @@ mod tests {
             assert!(pid > 1, "{err}");
             assert_eq!(String::from_utf8_lossy(&child.stdout), "done\n");
         }
+    }
+
+    #[test]
+    fn a_kill_reaches_the_process_group_and_never_a_bare_pid() {
+        let kill = |signal: &str, pid: u32| {
+            // The remote login shell runs the command with `-c`, as `sh` does here.
+            std::process::Command::new("sh")
+                .arg("-c")
+                .arg(kill_command(signal, pid))
+                .status()
+                .expect("sh")
+        };
+        // A process in this test's own group (not a group leader): its pid is no group, and
+        // the kill must leave it alone, as it would an unrelated process that took over the
+        // pid of a command whose group is gone.
+        let mut bystander = std::process::Command::new("sleep")
+            .arg("30")
+            .spawn()
+            .expect("sleep");
+        let status = kill("KILL", bystander.id());
+        assert!(!status.success(), "no such group: a non-zero exit");
+        assert_eq!(bystander.try_wait().expect("wait"), None, "left alone");
+        let _ = bystander.kill();
+        let _ = bystander.wait();
+        // A group leader with a child: both end.
+        use std::os::unix::process::CommandExt;
+        let mut leader = std::process::Command::new("sh")
+            .args(["-c", "sleep 30 & wait"])
+            .process_group(0)
+            .spawn()
+            .expect("sh");
+        std::thread::sleep(Duration::from_millis(100));
+        assert!(kill("TERM", leader.id()).success());
+        let status = leader.wait().expect("wait");
+        assert_eq!(
+            std::os::unix::process::ExitStatusExt::signal(&status),
+            Some(15)
+        );
+        // Its child goes too (reaped by whoever inherits it, a moment later).
+        let deadline = std::time::Instant::now() + Duration::from_secs(5);
+        while kill("TERM", leader.id()).success() && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert!(!kill("TERM", leader.id()).success(), "the group is gone");
     }
 
     #[test]
