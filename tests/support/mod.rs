@@ -11,7 +11,9 @@
 //!   addresses (≤ 16) and one free port, `LogLevel VERBOSE`, `UsePAM no`, `StrictModes no`,
 //!   `PermitRootLogin prohibit-password`, stock `MaxStartups` for [`SshdSpec::bastion`] and
 //!   `MaxStartups 1000:30:1000` / `MaxSessions 100` for [`SshdSpec::targets`]; waits until the
-//!   log says it listens on every address; killed (process group) on Drop.
+//!   log says it listens on every address; the account the tests log in as gets `HOME` set
+//!   to the lab's empty `home` (none of the machine's rc files run); killed (process group) on
+//!   Drop.
 //!   [`Sshd::log()`] is its `-e` output; [`Sshd::accepted()`] counts `Accepted …` lines,
 //!   i.e. authenticated connections; [`Sshd::kill()`] stops it early.
 //! - [`Lab::target(&sshd, addr_index, inventory_host)`] → `SshTarget` for hop 0 as root (or the
@@ -95,6 +97,8 @@ impl Lab {
     pub fn new() -> Lab {
         let dir = tempfile::Builder::new()
             .prefix("stk-lab")
+            // STACKCTL_KEEP_LAB=1 leaves the daemons' and masters' logs behind for a post-mortem.
+            .disable_cleanup(std::env::var_os("STACKCTL_KEEP_LAB").is_some())
             .tempdir()
             .expect("tempdir");
         std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
@@ -125,6 +129,13 @@ impl Lab {
             authorized_keys,
             known_hosts,
         }
+    }
+
+    /// The home the test account's logins get (see [`Lab::sshd`]): empty.
+    pub fn home(&self) -> PathBuf {
+        let home = self.path().join("home");
+        let _ = std::fs::create_dir_all(&home);
+        home
     }
 
     pub fn path(&self) -> &Path {
@@ -281,6 +292,16 @@ impl Sshd {
             cfg += l;
             cfg += "\n";
         }
+        // The account the tests log in as gets an empty home of the lab's: its login shell
+        // then reads none of this machine's own rc files (bash reads ~/.bashrc for ssh
+        // commands; a pyenv set up there forks about a hundred processes per login and makes
+        // logins queue on its rehash lock file, for a minute when a killed login left it).
+        // Last: lines after `Match` belong to it.
+        cfg += &format!(
+            "Match User {}\n  SetEnv HOME={}\n",
+            current_user(),
+            lab.home().display()
+        );
         std::fs::write(&cfg_path, cfg).unwrap();
         let log = std::fs::File::create(&log_path).unwrap();
         let sshd = which_sshd();
