@@ -97,6 +97,52 @@ impl Fleet {
             String::from_utf8_lossy(&out.stderr).into_owned(),
         )
     }
+
+    /// True when `line` has `peer` (`ADDR port N`) and not just a longer port starting with N.
+    fn names(line: &str, peer: &str) -> bool {
+        line.match_indices(peer)
+            .any(|(i, _)| !line[i + peer.len()..].starts_with(|c: char| c.is_ascii_digit()))
+    }
+
+    /// What the daemons logged for `host`'s address and what its master logged: printed with
+    /// a failed assertion about that host, so that a failure on a CI machine explains itself.
+    fn post_mortem(&self, host: &str) -> String {
+        let Some(addr) = host
+            .strip_prefix("app")
+            .and_then(|n| n.parse::<usize>().ok())
+            .and_then(|n| self.addrs.get(n.wrapping_sub(1)))
+        else {
+            return format!("no such host: {host}");
+        };
+        let mut text = String::new();
+        // `Connection from PEER port N on ADDR port P`; the connection's later lines name only
+        // `PEER port N`.
+        let on = format!(" on {addr} port ");
+        for d in std::iter::once(&self.bastion).chain(&self._targets) {
+            let log = d.log();
+            let peers: Vec<&str> = log
+                .lines()
+                .filter_map(|l| l.split_once("Connection from ")?.1.split_once(&on))
+                .map(|(peer, _)| peer)
+                .collect();
+            for l in log.lines() {
+                if l.contains(&on) || peers.iter().any(|p| Fleet::names(l, p)) {
+                    text += &format!("sshd: {l}\n");
+                }
+            }
+        }
+        let ctl = self.lab.path().join("ctl");
+        for e in std::fs::read_dir(&ctl).into_iter().flatten().flatten() {
+            let meta = std::fs::read_to_string(e.path()).unwrap_or_default();
+            if e.path().extension().is_some_and(|x| x == "meta")
+                && meta.contains(&format!("\"inventory_host\":\"{host}\""))
+            {
+                let log = std::fs::read_to_string(e.path().with_extension("log"));
+                text += &format!("master log: {}\n", log.unwrap_or_else(|e| e.to_string()));
+            }
+        }
+        text
+    }
 }
 
 impl Drop for Fleet {
@@ -389,7 +435,8 @@ fn a_command_timeout_kills_the_remote_command() {
                     &"command timed out after 3s".into(),
                     &"started\n".into(),
                 ),
-                "{model}: {l}"
+                "{model}: {l}\n{}",
+                fleet.post_mortem(v["host"].as_str().unwrap_or_default())
             );
             // The pid line is not shown (stderr may hold what the account's rc files print).
             assert!(
