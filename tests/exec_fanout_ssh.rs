@@ -525,6 +525,78 @@ fn a_worker_runs_its_next_task_after_a_slow_kill_session() {
 }
 
 #[test]
+fn a_group_found_gone_by_sigterm_gets_no_sigkill() {
+    // The login shell leaves at once, and a child of its own session holds the channel open:
+    // at the timeout the command still runs, as far as the channel tells, but its process
+    // group is gone. `kill -TERM -PID` finds no group; the bare pid is not signalled (by then
+    // it may be another process's), and no `kill -KILL` follows. A ForceCommand wrapper logs
+    // every command the targets are asked to run.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let log = dir.path().join("commands.log");
+    let wrapper = dir.path().join("wrapper");
+    std::fs::write(
+        &wrapper,
+        format!(
+            "#!/bin/sh\nprintf '%s\\n' \"$SSH_ORIGINAL_COMMAND\" >> '{}'\n\
+             exec /bin/sh -c \"$SSH_ORIGINAL_COMMAND\"\n",
+            log.display()
+        ),
+    )
+    .expect("write wrapper");
+    std::fs::set_permissions(
+        &wrapper,
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .expect("chmod");
+    let fleet = Fleet::with_targets(2, &[format!("ForceCommand {}", wrapper.display())]);
+    let marker = format!("5.{}", std::process::id());
+    for model in ["classic", "inline"] {
+        let _ = std::fs::remove_file(&log);
+        let (code, out, err) = fleet.stackctl(&[
+            "exec",
+            "app",
+            "--worker-model",
+            model,
+            "--command-timeout",
+            "1",
+            "--format",
+            "json",
+            "--",
+            &format!("echo started; setsid sleep {marker} & exit 0"),
+        ]);
+        let _ = Command::new("pkill")
+            .args(["-f", &format!("^sleep {marker}$")])
+            .status();
+        assert_eq!(code, Some(2), "{model}: {out}{err}");
+        for l in out.lines() {
+            let v: serde_json::Value = serde_json::from_str(l).expect("json line");
+            assert_eq!(
+                (&v["status"], &v["error"], &v["stdout"]),
+                (
+                    &"failed".into(),
+                    &"command timed out after 1s".into(),
+                    &"started\n".into()
+                ),
+                "{model}: {l}"
+            );
+        }
+        let commands = std::fs::read_to_string(&log).expect("log");
+        let kills: Vec<&str> = commands.lines().filter(|l| l.contains("kill -")).collect();
+        assert_eq!(
+            kills.len(),
+            2,
+            "{model}: one kill -TERM per host: {commands}"
+        );
+        for k in kills {
+            assert!(
+                k.starts_with("sh -c 'kill -TERM -") && !k.contains("||"),
+                "{model}: {commands}"
+            );
+        }
+    }
+}
+
+#[test]
 fn sigint_on_one_host_closes_the_channel_as_ssh_does() {
     // One host keeps plain ssh's behaviour and latency (`Stop::channel_only`): Ctrl-C ends the
     // run at once with 99; its remote command, without a terminal, is not signalled.
