@@ -459,6 +459,26 @@ fn a_command_timeout_kills_the_remote_command() {
     }
 }
 
+/// The hosts of `--format json` output, each asserted failed by a command timeout of `secs`
+/// after its command printed `started`.
+fn timed_out_after_starting(out: &str, secs: u64, context: &str) -> Vec<String> {
+    let mut hosts = Vec::new();
+    for l in out.lines() {
+        let v: serde_json::Value = serde_json::from_str(l).expect("json line");
+        assert_eq!(
+            (&v["status"], &v["error"], &v["stdout"]),
+            (
+                &"failed".into(),
+                &format!("command timed out after {secs}s").into(),
+                &"started\n".into()
+            ),
+            "{context}: {l}"
+        );
+        hosts.push(v["host"].as_str().unwrap_or_default().to_string());
+    }
+    hosts
+}
+
 #[test]
 fn a_worker_runs_its_next_task_after_a_slow_kill_session() {
     // Two workers, four hosts: each worker kills a timed-out command, then takes the next task.
@@ -505,20 +525,7 @@ fn a_worker_runs_its_next_task_after_a_slow_kill_session() {
     let o = child.wait_with_output().expect("output");
     let out = String::from_utf8_lossy(&o.stdout);
     assert_eq!(o.status.code(), Some(2), "{out}");
-    let mut hosts = Vec::new();
-    for l in out.lines() {
-        let v: serde_json::Value = serde_json::from_str(l).expect("json line");
-        assert_eq!(
-            (&v["status"], &v["error"], &v["stdout"]),
-            (
-                &"failed".into(),
-                &"command timed out after 2s".into(),
-                &"started\n".into()
-            ),
-            "{l}"
-        );
-        hosts.push(v["host"].as_str().unwrap_or_default().to_string());
-    }
+    let mut hosts = timed_out_after_starting(&out, 2, "");
     hosts.sort();
     assert_eq!(hosts, ["app01", "app02", "app03", "app04"]);
     assert_eq!(sleepers(&marker), 0, "{}", ps_args());
@@ -568,18 +575,7 @@ fn a_group_found_gone_by_sigterm_gets_no_sigkill() {
             .args(["-f", &format!("^sleep {marker}$")])
             .status();
         assert_eq!(code, Some(2), "{model}: {out}{err}");
-        for l in out.lines() {
-            let v: serde_json::Value = serde_json::from_str(l).expect("json line");
-            assert_eq!(
-                (&v["status"], &v["error"], &v["stdout"]),
-                (
-                    &"failed".into(),
-                    &"command timed out after 1s".into(),
-                    &"started\n".into()
-                ),
-                "{model}: {l}"
-            );
-        }
+        assert_eq!(timed_out_after_starting(&out, 1, model).len(), 2, "{out}");
         let commands = std::fs::read_to_string(&log).expect("log");
         let kills: Vec<&str> = commands.lines().filter(|l| l.contains("kill -")).collect();
         assert_eq!(
