@@ -14,7 +14,7 @@ const TARGETS: usize = 50;
 struct Fleet {
     lab: Lab,
     bastion: Sshd,
-    _targets: Vec<Sshd>,
+    targets: Vec<Sshd>,
     addrs: Vec<String>,
     inv: std::path::PathBuf,
 }
@@ -62,7 +62,7 @@ impl Fleet {
         Fleet {
             lab,
             bastion,
-            _targets: targets,
+            targets,
             addrs,
             inv,
         }
@@ -118,7 +118,7 @@ impl Fleet {
         // `Connection from PEER port N on ADDR port P`; the connection's later lines name only
         // `PEER port N`.
         let on = format!(" on {addr} port ");
-        for d in std::iter::once(&self.bastion).chain(&self._targets) {
+        for d in std::iter::once(&self.bastion).chain(&self.targets) {
             let log = d.log();
             let peers: Vec<&str> = log
                 .lines()
