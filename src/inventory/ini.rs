@@ -3,14 +3,13 @@
 
 use super::Inventory;
 use super::hostname::expand_hostpattern;
+use super::ini_line;
 use super::pyliteral::try_parse_value;
 use crate::error::SourceError;
 use crate::origin::Origin;
 use crate::value::{Value, py_str_repr};
 use indexmap::IndexMap;
-use regex::Regex;
 use std::path::Path;
-use std::sync::OnceLock;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
@@ -25,23 +24,6 @@ struct Pending {
     line: usize,
     state: State,
     parents: Vec<String>,
-}
-
-struct Patterns {
-    section: Regex,
-    groupname: Regex,
-}
-
-fn patterns() -> &'static Patterns {
-    static P: OnceLock<Patterns> = OnceLock::new();
-    P.get_or_init(|| {
-        let build =
-            |re: &str| Regex::new(re).unwrap_or_else(|e| panic!("bad built-in regex {re}: {e}"));
-        Patterns {
-            section: build(r"^\[([^:\]\s]+)(?::(\w+))?\]\s*(?:#.*)?$"),
-            groupname: build(r"^([^:\]\s]+)\s*(?:#.*)?$"),
-        }
-    })
 }
 
 /// Python's `str.isspace()` characters (Unicode White_Space plus the \x1c–\x1f separators).
@@ -325,11 +307,8 @@ impl Reader<'_> {
     }
 
     fn children_line(&mut self, group: &str, line: &str) -> LineResult<()> {
-        let child = patterns()
-            .groupname
-            .captures(line)
-            .and_then(|c| c.get(1))
-            .map(|m| m.as_str().to_string())
+        let child = ini_line::group_name(line)
+            .map(str::to_string)
             .ok_or_else(|| format!("Expected group name, got: {line}"))?;
         if self.inv.groups.contains_key(&child) {
             return add_child(self.inv, group, &child);
@@ -359,9 +338,8 @@ impl Reader<'_> {
             if line.is_empty() || line.starts_with(['#', ';']) {
                 continue;
             }
-            if let Some(c) = patterns().section.captures(line) {
-                let name = c.get(1).map_or("", |m| m.as_str()).to_string();
-                let word = c.get(2).map(|m| m.as_str());
+            if let Some(ini_line::Section { name, word }) = ini_line::section(line) {
+                let name = name.to_string();
                 state = self
                     .section(&name, word)
                     .map_err(|e| self.error_at(self.line, e))?;

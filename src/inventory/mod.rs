@@ -4,6 +4,7 @@
 
 pub mod hostname;
 pub mod ini;
+pub mod ini_line;
 pub mod model;
 pub mod pattern;
 pub mod pyliteral;
