@@ -372,7 +372,9 @@ pub async fn drive(watch: &Watch, child: ChildIo, user: UserIo) -> Driven {
     let mut tty_buf: Vec<u8> = Vec::new();
     let deadline = tokio::time::Instant::now() + watch.ready_timeout;
     let mut abort: Option<HopError> = None;
-    let (mut b1, mut b2, mut b3) = (vec![0u8; 16384], vec![0u8; 16384], vec![0u8; 16384]);
+    // Read buffers are never zeroed: a read fills only what it returns (see `read_opt`).
+    let buffer = || Vec::with_capacity(READ_CHUNK);
+    let (mut b1, mut b2, mut b3) = (buffer(), buffer(), buffer());
 
     let mut start_if_ready =
         |scan: &Scan,
@@ -504,9 +506,17 @@ fn last_line(text: &[u8]) -> Option<String> {
         .map(str::to_string)
 }
 
-async fn read_opt(r: &mut Option<Reader>, buf: &mut [u8]) -> Option<usize> {
+/// The most one read of a child's stream returns.
+const READ_CHUNK: usize = 16384;
+
+/// Reads the next chunk of `r` into `buf` (emptied first), up to its capacity, without zeroing
+/// it first: across a run's many short tasks, zeroing three fresh buffers per task (and
+/// faulting their pages in) was a tenth of a worker's CPU. `None` at the end of the stream
+/// (or on an error, which ends it too). Cancel-safe, like `read_buf`.
+async fn read_opt(r: &mut Option<Reader>, buf: &mut Vec<u8>) -> Option<usize> {
+    buf.clear();
     match r {
-        Some(r) => match r.read(buf).await {
+        Some(r) => match r.read_buf(buf).await {
             Ok(0) | Err(_) => None,
             Ok(n) => Some(n),
         },
