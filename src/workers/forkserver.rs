@@ -390,6 +390,11 @@ impl ForkServer {
             Some(s) => s,
             None => launch()?,
         };
+        Self::over(process, ours)
+    }
+
+    /// The side of a server `process` that talks over `ours` (a non-blocking socket).
+    fn over(process: std::process::Child, ours: OwnedFd) -> std::io::Result<ForkServer> {
         // SAFETY: `ours` is an open socket owned by the AsyncFd from here on.
         let ctl = Arc::new(unsafe { AsyncFd::register(ours) }?);
         let pending = Arc::new(Mutex::new(Pending::default()));
@@ -645,15 +650,16 @@ mod tests {
     #[test]
     fn requests_it_cannot_act_on_are_told_apart_from_nothing_to_read() {
         // A malformed `W`/`M` must be answered (`E`), or every later answer would go to the
-        // wrong request; an empty socket or an unknown tag gets no answer.
+        // wrong request; an empty socket or an unknown tag gets no answer. Close-on-exec
+        // descriptors: a process another test starts meanwhile must not keep them open.
         let (ours, server) = socketpair(
             AddressFamily::Unix,
             SockType::SeqPacket,
             None,
-            SockFlag::empty(),
+            SockFlag::SOCK_CLOEXEC,
         )
         .unwrap();
-        let (a, b) = nix::unistd::pipe().unwrap();
+        let (a, b) = nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC).unwrap();
         let two = [a.as_raw_fd(), b.as_raw_fd()];
         assert!(matches!(receive(server.as_raw_fd()), Received::Nothing));
         assert!(matches!(
@@ -689,6 +695,91 @@ mod tests {
             Received::Nothing
         ));
         drop(ours);
-        assert!(matches!(receive(server.as_raw_fd()), Received::Closed));
+        // Closed once every copy is gone: a process another test starts may hold one for a
+        // moment, between its fork and its exec.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            match receive(server.as_raw_fd()) {
+                Received::Closed => break,
+                Received::Nothing if std::time::Instant::now() < deadline => {
+                    std::thread::sleep(std::time::Duration::from_millis(1));
+                }
+                _ => panic!("the socket did not close"),
+            }
+        }
+    }
+
+    /// A request dropped while it waits for room on the socket takes its answer slot back, so
+    /// the next request gets its own answer; one dropped after it went out keeps its slot (the
+    /// server will answer it). Without the first, every later answer would go one request
+    /// early and the last request would wait forever.
+    #[tokio::test]
+    async fn a_request_dropped_before_it_went_out_takes_no_answer() {
+        use std::time::Duration;
+        let (ours, server) = socketpair(
+            AddressFamily::Unix,
+            SockType::SeqPacket,
+            None,
+            SockFlag::SOCK_NONBLOCK | SockFlag::SOCK_CLOEXEC,
+        )
+        .unwrap();
+        // The smallest send buffer: a few padded requests fill it while nobody reads them.
+        nix::sys::socket::setsockopt(&ours, nix::sys::socket::sockopt::SndBuf, &1).unwrap();
+        let raw = ours.as_raw_fd();
+        let unread = || {
+            let mut n: libc::c_int = 0;
+            // SAFETY: TIOCOUTQ (SIOCOUTQ) writes one int: the bytes the peer has not read.
+            unsafe { libc::ioctl(raw, libc::TIOCOUTQ, &mut n) };
+            n
+        };
+        let process = std::process::Command::new("sleep")
+            .arg("30")
+            .spawn()
+            .unwrap();
+        let fs = ForkServer::over(process, ours).unwrap();
+        let padded = [b"W".as_slice(), &[b' '; 3000]].concat();
+        // Requests go out (and their callers give up waiting for the answer) until one cannot.
+        let mut sent = 0;
+        loop {
+            let before = unread();
+            let r = tokio::time::timeout(Duration::from_millis(100), fs.request(&padded, &[]));
+            assert!(r.await.is_err(), "nobody has answered yet");
+            if unread() == before {
+                break;
+            }
+            sent += 1;
+            assert!(sent < 64, "the socket never filled up");
+        }
+        assert!(sent >= 1, "the first request went out at once");
+        // The server reads what went out and answers each request, in order.
+        for i in 0..sent {
+            assert!(
+                matches!(receive(server.as_raw_fd()), Received::Malformed),
+                "request {i}"
+            );
+            send(server.as_raw_fd(), b'P', &[100 + i]);
+        }
+        assert!(
+            matches!(receive(server.as_raw_fd()), Received::Nothing),
+            "the dropped request never went out"
+        );
+        let answer = async {
+            loop {
+                match receive(server.as_raw_fd()) {
+                    Received::Nothing => tokio::time::sleep(Duration::from_millis(1)).await,
+                    Received::Malformed => break send(server.as_raw_fd(), b'P', &[999]),
+                    _ => panic!("unexpected message"),
+                }
+            }
+        };
+        let (pid, ()) = tokio::time::timeout(Duration::from_secs(10), async {
+            tokio::join!(fs.request(b"W", &[]), answer)
+        })
+        .await
+        .expect("the next request got no answer: it went to the dropped one");
+        assert_eq!(pid.unwrap(), 999);
+        let mut process = lock(&fs.process);
+        let _ = process.kill();
+        let _ = process.wait();
     }
 }
