@@ -2,6 +2,7 @@
 //! readers in Ansible's plugin order (host_list, script, auto, yaml, ini, toml) and walking
 //! directories as Ansible does (ansible-inventory.md §1–§2).
 
+pub mod address;
 pub mod hostname;
 pub mod ini;
 pub mod ini_line;

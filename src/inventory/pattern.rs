@@ -15,6 +15,7 @@
 //! `warnings` when printing (e.g. two `[x-y]` subscripts).
 
 use super::Inventory;
+use super::address::is_address;
 use super::model::LOCALHOST_NAMES;
 use regex::Regex;
 use std::collections::HashSet;
@@ -186,68 +187,6 @@ fn colon_split(s: &str) -> Vec<String> {
         out.push(cur);
     }
     out
-}
-
-struct AddressRegexes {
-    bracketed_hostport: Regex,
-    hostport: Regex,
-    ipv4: Regex,
-    ipv6: Regex,
-    label: Regex,
-}
-
-fn address_regexes() -> &'static AddressRegexes {
-    static RES: OnceLock<AddressRegexes> = OnceLock::new();
-    RES.get_or_init(|| {
-        let num_range = r"\[[0-9]+:[0-9]+(?::[0-9]+)?\]";
-        let hex_range = r"\[[0-9a-fA-F]+:[0-9a-fA-F]+(?::[0-9]+)?\]";
-        let alnum_range = r"\[(?:[a-zA-Z]:[a-zA-Z]|[0-9]+:[0-9]+)(?::[0-9]+)?\]";
-        let v6 = format!("(?:[0-9a-fA-F]{{1,4}}|{hex_range})");
-        let v4 = format!("(?:[01]?[0-9]{{1,2}}|2[0-4][0-9]|25[0-5]|{num_range})");
-        let ipv6 = [
-            format!("(?:{v6}:){{7}}{v6}"),
-            format!("(?:{v6}:){{1,6}}:"),
-            format!("(?:{v6}:)(?::{v6}){{1,6}}"),
-            format!("(?:{v6}:){{2}}(?::{v6}){{1,5}}"),
-            format!("(?:{v6}:){{3}}(?::{v6}){{1,4}}"),
-            format!("(?:{v6}:){{4}}(?::{v6}){{1,3}}"),
-            format!("(?:{v6}:){{5}}(?::{v6}){{1,2}}"),
-            format!("(?:{v6}:){{6}}(?::{v6})"),
-            format!(":(?::{v6}){{1,6}}"),
-            format!("{v6}?::"),
-            format!("(?:0:){{6}}(?:{v6}\\.){{3}}{v6}"),
-            format!("::(?:[fF]{{4}}:)?(?:{v6}\\.){{3}}{v6}"),
-            format!("(?:0:){{5}}[fF]{{4}}:(?:{v6}\\.){{3}}{v6}"),
-        ]
-        .join("|");
-        AddressRegexes {
-            bracketed_hostport: Regex::new(r"^\[(.+)\]:([0-9]+)$").unwrap(),
-            hostport: Regex::new(r"^((?:[^:\[\]]|\[[^\]]*\])*):([0-9]+)$").unwrap(),
-            ipv4: Regex::new(&format!(r"^(?:{v4}\.){{3}}{v4}$")).unwrap(),
-            ipv6: Regex::new(&format!("^(?:{ipv6})$")).unwrap(),
-            label: Regex::new(&format!(r"^(?:\w|{alnum_range})(?:[\w-]|{alnum_range})*$")).unwrap(),
-        }
-    })
-}
-
-/// True when `s` parses as `host[:port]`, `[host]:port`, IPv4/IPv6 or a DNS-like name, ranges
-/// allowed (the test that keeps `web1:22` or `::1` as one pattern piece).
-pub fn is_address(s: &str) -> bool {
-    let re = address_regexes();
-    let mut addr = s.to_string();
-    if let Some(c) = re.bracketed_hostport.captures(&addr) {
-        addr = c[1].to_string();
-    }
-    if let Some(c) = re.hostport.captures(&addr) {
-        addr = c[1].to_string();
-    }
-    re.ipv4.is_match(&addr) || re.ipv6.is_match(&addr) || is_hostname(&addr)
-}
-
-fn is_hostname(s: &str) -> bool {
-    let re = address_regexes();
-    s.split('.')
-        .all(|label| re.label.is_match(label) && !label.ends_with(['_', '-']))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1328,29 +1267,6 @@ mod tests {
                 limited(&inv, "web1:localhost", empty, cwd).unwrap().0,
                 ["web1", "localhost"]
             );
-        }
-    }
-
-    #[test]
-    fn address_detection() {
-        // Differentially checked against ansible's parse_address(allow_ranges=True).
-        for ok in [
-            "::1",
-            "fe80::1",
-            "[::1]:22",
-            "web1:22",
-            "1.2.3.4:5",
-            "web[1:3]:22",
-            "[a:22]:33",
-            "_a",
-            "1:2",
-            "::ffff:1.2.3.4",
-            "héllo",
-        ] {
-            assert!(is_address(ok), "{ok}");
-        }
-        for bad in ["a:b", "web-", "dead:beef", "web*", "a b", "web:"] {
-            assert!(!is_address(bad), "{bad}");
         }
     }
 
