@@ -1,40 +1,57 @@
-//! The address test of host patterns (ansible-inventory.md §10.1): does a pattern piece parse
-//! as `host[:port]`, `[host]:port`, IPv4, IPv6 or a DNS-like name, ranges allowed, as Ansible's
-//! `parse_address(allow_ranges=True)` decides. It keeps `web1:22`, `::1` and `web[0:2]` whole.
+//! Ansible's `parse_address(allow_ranges=True)` (ansible-inventory.md §4.1, §10.1): does a
+//! token parse as `host[:port]`, `[host]:port`, IPv4, IPv6 or a DNS-like name, ranges allowed,
+//! and if so, which host and port. Inventory readers split `web1:2222` with it
+//! ([`super::hostname::split_host_port`]); host patterns keep `web1:22`, `::1` and `web[0:2]`
+//! whole with it.
 //!
-//! Ansible's regexes are the definition, but compiling all of them took about 2 ms, a third of
-//! `stackctl exec 'web[0:2]' …`'s start. So each regex is compiled only when a string could
-//! match it (a regex never matches a string with a character outside its alphabet), and an
-//! ASCII label is matched by hand with exactly the regex's result (a property test compares
-//! them).
+//! Ansible's regexes (compiled with `re.I`) are the definition, but compiling all of them took
+//! about 2 ms, a third of `stackctl exec 'web[0:2]' …`'s start. So each regex is compiled only
+//! when a string could match it (a regex never matches a string with a character outside its
+//! alphabet), and an ASCII label is matched by hand with exactly the regex's result (a property
+//! test compares them).
 
+use super::built_in_regex;
 use regex::Regex;
 use std::sync::OnceLock;
 
 /// A `[a:b]` or `[1:3]` range, with an optional `:step`, as names may contain.
-const ALNUM_RANGE: &str = r"\[(?:[a-zA-Z]:[a-zA-Z]|[0-9]+:[0-9]+)(?::[0-9]+)?\]";
+const ALNUM_RANGE: &str = r"\[(?:[a-z]:[a-z]|[0-9]+:[0-9]+)(?::[0-9]+)?\]";
 
-/// True when `s` parses as an address (see the module doc).
-pub fn is_address(s: &str) -> bool {
+/// `Some((host, port))` when `s` is an address (see the module doc), the port as its digits.
+/// Both `host:port` forms are tried in turn, the second on the result of the first, so
+/// `[a:1]:22` is host `a`, port `1`, as in Ansible.
+pub fn parse_address(s: &str) -> Option<(&str, Option<&str>)> {
     let mut addr = s;
+    let mut port = None;
     if addr.starts_with('[')
-        && let Some(c) = bracketed_hostport().captures(addr)
-        && let Some(m) = c.get(1)
+        && let Some((host, digits)) = split_port(addr, bracketed_hostport())
     {
-        addr = m.as_str();
+        (addr, port) = (host, Some(digits));
     }
     if addr.contains(':')
-        && let Some(c) = hostport().captures(addr)
-        && let Some(m) = c.get(1)
+        && let Some((host, digits)) = split_port(addr, hostport())
     {
-        addr = m.as_str();
+        (addr, port) = (host, Some(digits));
     }
     let only = |alphabet: &dyn Fn(char) -> bool| addr.chars().all(alphabet);
     let ipv4_chars = |c: char| c.is_ascii_digit() || matches!(c, '.' | '[' | ']' | ':');
+    // Under `re.I` no character outside ASCII folds to a hex digit.
     let ipv6_chars = |c: char| c.is_ascii_hexdigit() || matches!(c, '.' | '[' | ']' | ':');
-    (addr.contains('.') && only(&ipv4_chars) && ipv4().is_match(addr))
+    let is = (addr.contains('.') && only(&ipv4_chars) && ipv4().is_match(addr))
         || (addr.contains(':') && only(&ipv6_chars) && ipv6().is_match(addr))
-        || is_hostname(addr)
+        || is_hostname(addr);
+    is.then_some((addr, port))
+}
+
+/// `addr` split by a `host:port` form's regex into host and port digits, if it matches.
+fn split_port<'a>(addr: &'a str, re: &Regex) -> Option<(&'a str, &'a str)> {
+    let c = re.captures(addr)?;
+    Some((c.get(1)?.as_str(), c.get(2)?.as_str()))
+}
+
+/// True when `s` is an address (see the module doc).
+pub fn is_address(s: &str) -> bool {
+    parse_address(s).is_some()
 }
 
 fn is_hostname(s: &str) -> bool {
@@ -43,7 +60,9 @@ fn is_hostname(s: &str) -> bool {
 }
 
 /// `label`'s regex, `^(?:\w|RANGE)(?:[\w-]|RANGE)*$`: by hand on ASCII, where `\w` is
-/// `[A-Za-z0-9_]` and a range's end is never in doubt (digits stop at `:` or `]`).
+/// `[A-Za-z0-9_]`, a range letter is `[A-Za-z]` (`re.I`; the letters that fold into `a-z` from
+/// outside ASCII, `K` and `ſ`, send the label to the regex) and a range's end is never in doubt
+/// (digits stop at `:` or `]`).
 fn is_label(s: &str) -> bool {
     if !s.is_ascii() {
         return label().is_match(s);
@@ -92,34 +111,30 @@ fn range_end(b: &[u8], mut i: usize) -> Option<usize> {
     (at(i) == Some(b']')).then_some(i + 1)
 }
 
-fn compiled(cell: &'static OnceLock<Regex>, source: fn() -> String) -> &'static Regex {
-    cell.get_or_init(|| Regex::new(&source()).expect("a fixed, valid address regex"))
-}
-
 fn bracketed_hostport() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    compiled(&RE, || r"^\[(.+)\]:([0-9]+)$".into())
+    built_in_regex(&RE, || r"^\[(.+)\]:([0-9]+)$".into())
 }
 
 fn hostport() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    compiled(&RE, || r"^((?:[^:\[\]]|\[[^\]]*\])*):([0-9]+)$".into())
+    built_in_regex(&RE, || r"^((?:[^:\[\]]|\[[^\]]*\])*):([0-9]+)$".into())
 }
 
 fn ipv4() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    compiled(&RE, || {
+    built_in_regex(&RE, || {
         let num_range = r"\[[0-9]+:[0-9]+(?::[0-9]+)?\]";
         let v4 = format!("(?:[01]?[0-9]{{1,2}}|2[0-4][0-9]|25[0-5]|{num_range})");
-        format!(r"^(?:{v4}\.){{3}}{v4}$")
+        format!(r"(?i)^(?:{v4}\.){{3}}{v4}$")
     })
 }
 
 fn ipv6() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    compiled(&RE, || {
-        let hex_range = r"\[[0-9a-fA-F]+:[0-9a-fA-F]+(?::[0-9]+)?\]";
-        let v6 = format!("(?:[0-9a-fA-F]{{1,4}}|{hex_range})");
+    built_in_regex(&RE, || {
+        let hex_range = r"\[[0-9a-f]+:[0-9a-f]+(?::[0-9]+)?\]";
+        let v6 = format!("(?:[0-9a-f]{{1,4}}|{hex_range})");
         let forms = [
             format!("(?:{v6}:){{7}}{v6}"),
             format!("(?:{v6}:){{1,6}}:"),
@@ -132,17 +147,17 @@ fn ipv6() -> &'static Regex {
             format!(":(?::{v6}){{1,6}}"),
             format!("{v6}?::"),
             format!("(?:0:){{6}}(?:{v6}\\.){{3}}{v6}"),
-            format!("::(?:[fF]{{4}}:)?(?:{v6}\\.){{3}}{v6}"),
-            format!("(?:0:){{5}}[fF]{{4}}:(?:{v6}\\.){{3}}{v6}"),
+            format!("::(?:ffff:)?(?:{v6}\\.){{3}}{v6}"),
+            format!("(?:0:){{5}}ffff:(?:{v6}\\.){{3}}{v6}"),
         ];
-        format!("^(?:{})$", forms.join("|"))
+        format!("(?i)^(?:{})$", forms.join("|"))
     })
 }
 
 fn label() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    compiled(&RE, || {
-        format!(r"^(?:\w|{ALNUM_RANGE})(?:[\w-]|{ALNUM_RANGE})*$")
+    built_in_regex(&RE, || {
+        format!(r"(?i)^(?:\w|{ALNUM_RANGE})(?:[\w-]|{ALNUM_RANGE})*$")
     })
 }
 
@@ -151,20 +166,40 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    /// Ansible's test as written: every regex, always.
-    fn by_regexes(s: &str) -> bool {
-        let mut addr = s.to_string();
-        if let Some(c) = bracketed_hostport().captures(&addr) {
-            addr = c[1].to_string();
+    /// Ansible's parser as written: every regex, always.
+    fn by_regexes(s: &str) -> Option<(&str, Option<&str>)> {
+        let mut addr = s;
+        let mut port = None;
+        for re in [bracketed_hostport(), hostport()] {
+            if let Some(c) = re.captures(addr) {
+                addr = c.get(1)?.as_str();
+                port = Some(c.get(2)?.as_str());
+            }
         }
-        if let Some(c) = hostport().captures(&addr) {
-            addr = c[1].to_string();
-        }
-        ipv4().is_match(&addr)
-            || ipv6().is_match(&addr)
-            || addr
-                .split('.')
-                .all(|l| label().is_match(l) && !l.ends_with(['_', '-']))
+        let hostname = addr
+            .split('.')
+            .all(|l| label().is_match(l) && !l.ends_with(['_', '-']));
+        (ipv4().is_match(addr) || ipv6().is_match(addr) || hostname).then_some((addr, port))
+    }
+
+    #[test]
+    fn hosts_and_ports_as_ansible_splits_them() {
+        assert_eq!(parse_address("web1:2222"), Some(("web1", Some("2222"))));
+        assert_eq!(parse_address("[::1]:22"), Some(("::1", Some("22"))));
+        assert_eq!(parse_address("[a:1]:22"), Some(("a", Some("1"))));
+        assert_eq!(parse_address("web[1:3]:22"), Some(("web[1:3]", Some("22"))));
+        assert_eq!(parse_address("FE80::1"), Some(("FE80::1", None)));
+        assert_eq!(
+            parse_address("::FFFF:1.2.3.4"),
+            Some(("::FFFF:1.2.3.4", None))
+        );
+        assert_eq!(parse_address("web[A:C]"), Some(("web[A:C]", None)));
+        // `re.I`: the Kelvin sign folds to `k`, so it is a range letter too.
+        assert_eq!(
+            parse_address("web[\u{212a}:z]"),
+            Some(("web[\u{212a}:z]", None))
+        );
+        assert_eq!(parse_address("web:x"), None);
     }
 
     #[test]
@@ -230,12 +265,12 @@ mod tests {
         #[test]
         fn shortcuts_agree_with_the_regexes(
             s in prop_oneof![
-                "[a-fA-F0-9wxz_:.\\[\\]é -]{0,14}",
+                "[a-fA-F0-9wxzWXZ_:.\\[\\]é\u{212a} -]{0,14}",
                 "(([a-z0-9_-]{1,4}|\\[[0-9a-c]{1,2}:[0-9a-c]{1,2}(:[0-9])?\\])[.:]?){1,4}(:[0-9]{1,3})?",
                 "\\[?([0-9a-f]{0,4}:){1,7}[0-9a-f]{0,4}(\\]:[0-9]{1,2})?",
             ],
         ) {
-            prop_assert_eq!(is_address(&s), by_regexes(&s), "{:?}", s);
+            prop_assert_eq!(parse_address(&s), by_regexes(&s), "{:?}", s);
         }
     }
 }

@@ -5,93 +5,19 @@
 use super::Inventory;
 use crate::error::SourceError;
 use crate::origin::Origin;
-use regex::Regex;
-use std::sync::OnceLock;
 
 /// Upper bound on the hosts one pattern may expand to (Python would try to build any size).
 const MAX_EXPANDED_HOSTS: usize = 1_000_000;
 
 const ASCII_LETTERS: &str = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
 
-struct Patterns {
-    bracketed_hostport: Regex,
-    hostport: Regex,
-    ipv4: Regex,
-    ipv6: Regex,
-    label: Regex,
-}
-
-fn patterns() -> &'static Patterns {
-    static P: OnceLock<Patterns> = OnceLock::new();
-    P.get_or_init(|| {
-        let num_range = r"\[[0-9]+:[0-9]+(?::[0-9]+)?\]";
-        let hex_range = r"\[[0-9a-f]+:[0-9a-f]+(?::[0-9]+)?\]";
-        let alnum_range = r"\[(?:[a-z]:[a-z]|[0-9]+:[0-9]+)(?::[0-9]+)?\]";
-        let i4 = format!(r"(?:[01]?[0-9]{{1,2}}|2[0-4][0-9]|25[0-5]|{num_range})");
-        let c6 = format!(r"(?:[0-9a-f]{{1,4}}|{hex_range})");
-        // The compressed forms; the embedded-IPv4 variants reuse the IPv6 component for the
-        // dotted parts (so `::ffff:1.2.3.4` passes), as Ansible's pattern does.
-        let alternatives = [
-            format!(r"(?:{c6}:){{7}}{c6}"),
-            format!(r"(?:{c6}:){{1,6}}:"),
-            format!(r"(?:{c6}:)(?::{c6}){{1,6}}"),
-            format!(r"(?:{c6}:){{2}}(?::{c6}){{1,5}}"),
-            format!(r"(?:{c6}:){{3}}(?::{c6}){{1,4}}"),
-            format!(r"(?:{c6}:){{4}}(?::{c6}){{1,3}}"),
-            format!(r"(?:{c6}:){{5}}(?::{c6}){{1,2}}"),
-            format!(r"(?:{c6}:){{6}}(?::{c6})"),
-            format!(r":(?::{c6}){{1,6}}"),
-            format!(r"{c6}?::"),
-            format!(r"(?:0:){{6}}(?:{c6}\.){{3}}{c6}"),
-            format!(r"::(?:ffff:)?(?:{c6}\.){{3}}{c6}"),
-            format!(r"(?:0:){{5}}ffff:(?:{c6}\.){{3}}{c6}"),
-        ];
-        let build =
-            |re: &str| Regex::new(re).unwrap_or_else(|e| panic!("bad built-in regex {re}: {e}"));
-        Patterns {
-            bracketed_hostport: build(r"^\[(.+)\]:([0-9]+)$"),
-            hostport: build(r"^((?:[^:\[\]]|\[[^\]]*\])*):([0-9]+)$"),
-            ipv4: build(&format!(r"(?i)^(?:{i4}\.){{3}}{i4}$")),
-            ipv6: build(&format!(r"(?i)^(?:{})$", alternatives.join("|"))),
-            label: build(&format!(
-                r"(?i)^(?:\w|{alnum_range})(?:[\w-]|{alnum_range})*$"
-            )),
-        }
-    })
-}
-
-/// A DNS-ish name: dot-separated labels of word chars, `-` and ranges, each label not
-/// starting with `-` and not ending in `-` or `_`.
-fn is_hostname(s: &str) -> bool {
-    let re = &patterns().label;
-    s.split('.')
-        .all(|label| re.is_match(label) && !label.ends_with(['-', '_']))
-}
-
-/// Ansible's address parser: `Some((host, port))` when the token is a valid address with an
-/// optional port, `None` when it is not (callers then keep the token whole).
+/// Ansible's address parser ([`super::address`]): `Some((host, port))` when the token is a
+/// valid address with an optional port, `None` when it is not, or when its port does not fit
+/// an i64 (callers then keep the token whole).
 fn parse_address(token: &str) -> Option<(String, Option<i64>)> {
-    let p = patterns();
-    let mut address = token.to_string();
-    let mut port = None;
-    // Both forms are tried in turn, the second on the result of the first (so `[a:1]:22` is
-    // host `a`, port 1, as in Ansible).
-    for re in [&p.bracketed_hostport, &p.hostport] {
-        let found = re.captures(&address).and_then(|c| {
-            let host = c.get(1)?.as_str().to_string();
-            let port: i64 = c.get(2)?.as_str().parse().ok()?;
-            Some((host, port))
-        });
-        if let Some((h, pt)) = found {
-            address = h;
-            port = Some(pt);
-        }
-    }
-    if p.ipv4.is_match(&address) || p.ipv6.is_match(&address) || is_hostname(&address) {
-        Some((address, port))
-    } else {
-        None
-    }
+    let (host, port) = super::address::parse_address(token)?;
+    let port = port.map(str::parse::<i64>).transpose().ok()?;
+    Some((host.to_string(), port))
 }
 
 /// Splits `token` into (address, port) per §4.1; an invalid name is kept whole with no port.

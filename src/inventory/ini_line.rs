@@ -8,6 +8,7 @@
 //! result (a property test compares the two) and the regexes are only compiled for a line that
 //! needs them.
 
+use super::built_in_regex;
 use regex::Regex;
 use std::sync::OnceLock;
 
@@ -21,8 +22,31 @@ pub struct Section<'a> {
 const SECTION: &str = r"^\[([^:\]\s]+)(?::(\w+))?\]\s*(?:#.*)?$";
 const GROUP_NAME: &str = r"^([^:\]\s]+)\s*(?:#.*)?$";
 
-fn compiled(cell: &'static OnceLock<Regex>, re: &str) -> &'static Regex {
-    cell.get_or_init(|| Regex::new(re).unwrap_or_else(|e| panic!("bad built-in regex {re}: {e}")))
+fn section_regex() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    built_in_regex(&RE, || SECTION.into())
+}
+
+fn group_name_regex() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    built_in_regex(&RE, || GROUP_NAME.into())
+}
+
+/// [`section`] by Ansible's regex.
+fn section_by_regex(line: &str) -> Option<Section<'_>> {
+    let c = section_regex().captures(line)?;
+    Some(Section {
+        name: c.get(1).map_or("", |m| m.as_str()),
+        word: c.get(2).map(|m| m.as_str()),
+    })
+}
+
+/// [`group_name`] by Ansible's regex.
+fn group_name_by_regex(line: &str) -> Option<&str> {
+    group_name_regex()
+        .captures(line)?
+        .get(1)
+        .map(|m| m.as_str())
 }
 
 /// `line` as a section header, if it is one.
@@ -33,12 +57,7 @@ pub fn section(line: &str) -> Option<Section<'_>> {
     if line.is_ascii() {
         return section_ascii(line);
     }
-    static RE: OnceLock<Regex> = OnceLock::new();
-    let c = compiled(&RE, SECTION).captures(line)?;
-    Some(Section {
-        name: c.get(1).map_or("", |m| m.as_str()),
-        word: c.get(2).map(|m| m.as_str()),
-    })
+    section_by_regex(line)
 }
 
 /// The group name a `[g:children]` line names, if it is one.
@@ -46,9 +65,7 @@ pub fn group_name(line: &str) -> Option<&str> {
     if line.is_ascii() {
         return group_name_ascii(line);
     }
-    static RE: OnceLock<Regex> = OnceLock::new();
-    let c = compiled(&RE, GROUP_NAME).captures(line)?;
-    c.get(1).map(|m| m.as_str())
+    group_name_by_regex(line)
 }
 
 /// The regex `\s` on ASCII: Unicode White_Space (which, unlike `u8::is_ascii_whitespace`,
@@ -113,21 +130,6 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    fn by_regex_section(line: &str) -> Option<Section<'_>> {
-        static RE: OnceLock<Regex> = OnceLock::new();
-        let c = compiled(&RE, SECTION).captures(line)?;
-        Some(Section {
-            name: c.get(1).map_or("", |m| m.as_str()),
-            word: c.get(2).map(|m| m.as_str()),
-        })
-    }
-
-    fn by_regex_group(line: &str) -> Option<&str> {
-        static RE: OnceLock<Regex> = OnceLock::new();
-        let c = compiled(&RE, GROUP_NAME).captures(line)?;
-        c.get(1).map(|m| m.as_str())
-    }
-
     #[test]
     fn headers_and_group_names_as_ansible_reads_them() {
         let s = |name, word| Some(Section { name, word });
@@ -155,8 +157,8 @@ mod tests {
         /// matchers give exactly what Ansible's regexes give.
         #[test]
         fn hand_matching_agrees_with_the_regexes(line in "[\\[\\]:# \t\n\x0b\x0c\ra-c_0.-]{0,12}") {
-            prop_assert_eq!(section(&line), by_regex_section(&line));
-            prop_assert_eq!(group_name(&line), by_regex_group(&line));
+            prop_assert_eq!(section(&line), section_by_regex(&line));
+            prop_assert_eq!(group_name(&line), group_name_by_regex(&line));
         }
     }
 }

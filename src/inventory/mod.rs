@@ -18,7 +18,20 @@ pub use model::{Group, Host, Inventory, SourceInfo, Var, VarMap};
 use crate::error::SourceError;
 use crate::vault::Vault;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
+
+/// One of the readers' fixed regexes (Ansible's, as the readers' modules write them), compiled
+/// into `cell` the first time a string needs it: compiling them all up front was a large part of
+/// a short command's start.
+pub(crate) fn built_in_regex(
+    cell: &'static OnceLock<regex::Regex>,
+    source: impl FnOnce() -> String,
+) -> &'static regex::Regex {
+    cell.get_or_init(|| {
+        let source = source();
+        regex::Regex::new(&source).unwrap_or_else(|e| panic!("bad built-in regex {source}: {e}"))
+    })
+}
 
 /// What the loader needs to know beyond the source list (from ansible.cfg / env).
 #[derive(Debug, Clone)]

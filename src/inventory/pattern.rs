@@ -344,8 +344,8 @@ fn split_subscript(pattern: &str) -> (&str, Option<(Subscript, bool)>) {
     if pattern.starts_with('~') || !pattern.ends_with(']') {
         return (pattern, None);
     }
-    let re = RE.get_or_init(|| {
-        Regex::new(r"^(.+)\[(?:(-?[0-9]+)|([0-9]+)([:-])([0-9]*))\]$").expect("valid regex")
+    let re = super::built_in_regex(&RE, || {
+        r"^(.+)\[(?:(-?[0-9]+)|([0-9]+)([:-])([0-9]*))\]$".into()
     });
     let Some(c) = re.captures(pattern) else {
         return (pattern, None);
