@@ -424,30 +424,7 @@ fn a_command_timeout_kills_the_remote_command() {
             &format!("echo started; sleep {marker}; echo not reached"),
         ]);
         assert_eq!(code, Some(2), "{model}: {err}");
-        let mut hosts = Vec::new();
-        for l in out.lines() {
-            let v: serde_json::Value = serde_json::from_str(l).expect("json line");
-            assert_eq!(
-                (&v["status"], &v["rc"], &v["error"], &v["stdout"]),
-                (
-                    &"failed".into(),
-                    &serde_json::Value::Null,
-                    &"command timed out after 3s".into(),
-                    &"started\n".into(),
-                ),
-                "{model}: {l}\n{}",
-                fleet.post_mortem(v["host"].as_str().unwrap_or_default())
-            );
-            // The pid line is not shown (stderr may hold what the account's rc files print).
-            assert!(
-                !v["stderr"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .contains("stackctl-"),
-                "{model}: {l}"
-            );
-            hosts.push(v["host"].as_str().unwrap_or_default().to_string());
-        }
+        let hosts = timed_out_after_starting(&fleet, &out, 3, model);
         assert_eq!(hosts.len(), TARGETS, "{model}: {out}");
         assert!(
             err.ends_with(&format!(
@@ -460,21 +437,27 @@ fn a_command_timeout_kills_the_remote_command() {
 }
 
 /// The hosts of `--format json` output, each asserted failed by a command timeout of `secs`
-/// after its command printed `started`.
-fn timed_out_after_starting(out: &str, secs: u64, context: &str) -> Vec<String> {
+/// after its command printed `started`, with no exit status and no pid line shown (stderr may
+/// hold what the account's rc files print).
+fn timed_out_after_starting(fleet: &Fleet, out: &str, secs: u64, context: &str) -> Vec<String> {
     let mut hosts = Vec::new();
     for l in out.lines() {
         let v: serde_json::Value = serde_json::from_str(l).expect("json line");
+        let host = v["host"].as_str().unwrap_or_default();
         assert_eq!(
-            (&v["status"], &v["error"], &v["stdout"]),
+            (&v["status"], &v["rc"], &v["error"], &v["stdout"]),
             (
                 &"failed".into(),
+                &serde_json::Value::Null,
                 &format!("command timed out after {secs}s").into(),
                 &"started\n".into()
             ),
-            "{context}: {l}"
+            "{context}: {l}\n{}",
+            fleet.post_mortem(host)
         );
-        hosts.push(v["host"].as_str().unwrap_or_default().to_string());
+        let stderr = v["stderr"].as_str().unwrap_or_default();
+        assert!(!stderr.contains("stackctl-"), "{context}: {l}");
+        hosts.push(host.to_string());
     }
     hosts
 }
@@ -525,7 +508,7 @@ fn a_worker_runs_its_next_task_after_a_slow_kill_session() {
     let o = child.wait_with_output().expect("output");
     let out = String::from_utf8_lossy(&o.stdout);
     assert_eq!(o.status.code(), Some(2), "{out}");
-    let mut hosts = timed_out_after_starting(&out, 2, "");
+    let mut hosts = timed_out_after_starting(&fleet, &out, 2, "");
     hosts.sort();
     assert_eq!(hosts, ["app01", "app02", "app03", "app04"]);
     assert_eq!(sleepers(&marker), 0, "{}", ps_args());
@@ -575,7 +558,11 @@ fn a_group_found_gone_by_sigterm_gets_no_sigkill() {
             .args(["-f", &format!("^sleep {marker}$")])
             .status();
         assert_eq!(code, Some(2), "{model}: {out}{err}");
-        assert_eq!(timed_out_after_starting(&out, 1, model).len(), 2, "{out}");
+        assert_eq!(
+            timed_out_after_starting(&fleet, &out, 1, model).len(),
+            2,
+            "{out}"
+        );
         let commands = std::fs::read_to_string(&log).expect("log");
         let kills: Vec<&str> = commands.lines().filter(|l| l.contains("kill -")).collect();
         assert_eq!(
